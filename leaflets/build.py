@@ -1,0 +1,202 @@
+"""Stage 8: plan the outputs as targets, make each one, write it atomically into dist/."""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .catalogs import load_translations
+from .config import Publication, load_publication
+from .content import Contents, Document, load_contents
+from .cover import draw_cover
+from .epub import BookTexts, Chapter, make_epub
+from .errors import LeafletError, raise_if_any
+from .files import write_atomically
+from .markup import Markup, render_markdown
+from .pdf import PdfJob, write_pdf
+from .render import PageContext, Renderer
+
+FORMATS = ("pdf", "epub")
+progress = logging.getLogger("leaflets.progress")
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    """What the user asked for on the command line."""
+
+    languages: tuple[str, ...] = ()  # empty: every language of the publication
+    formats: tuple[str, ...] = FORMATS
+    force: bool = False
+
+
+@dataclass(frozen=True)
+class Target:
+    """One output file and what it is made from."""
+
+    kind: str  # "leaflet-pdf" or "book-epub"
+    lang: str
+    name: str  # the document's slug, or the book's
+    output: Path
+
+
+@dataclass
+class BuildReport:
+    built: list[Target] = field(default_factory=list)
+    up_to_date: list[Target] = field(default_factory=list)
+    failed: list[tuple[Target, LeafletError]] = field(default_factory=list)
+
+    def summary(self) -> str:
+        return (f"{len(self.built)} built, {len(self.up_to_date)} up to date, "
+                f"{len(self.failed)} failed")
+
+
+@dataclass(frozen=True)
+class Project:
+    """The whole validated input: publication, documents and their markup."""
+
+    publication: Publication
+    contents: Contents
+    markups: dict[tuple[str, str], Markup]
+
+    def languages_of(self, slug: str) -> tuple[str, ...]:
+        return tuple(lang for lang in self.publication.languages
+                     if self.contents.get(lang, slug) is not None)
+
+
+def load_project(root: Path) -> Project:
+    """Read and check every input. Raises InputErrors listing all problems found."""
+    publication = load_publication(root)
+    contents = load_contents(publication)
+    markups: dict[tuple[str, str], Markup] = {}
+    errors: list[LeafletError] = []
+    for lang in publication.languages:
+        for document in contents.documents(lang):
+            try:
+                markups[lang, document.slug] = render_markdown(document, publication.content_dir)
+            except LeafletError as error:
+                errors.append(error)
+            except ExceptionGroup as group:
+                errors.extend(group.exceptions)
+        try:
+            load_translations(publication, lang)
+        except LeafletError as error:
+            errors.append(error)
+    raise_if_any(errors)
+    return Project(publication, contents, markups)
+
+
+def plan_targets(project: Project, options: BuildOptions) -> list[Target]:
+    """Every output the options ask for, in a stable order."""
+    publication = project.publication
+    targets = []
+    for lang in options.languages or publication.languages:
+        folder = publication.dist_dir / lang
+        documents = project.contents.documents(lang)
+        if "pdf" in options.formats:
+            targets += [Target("leaflet-pdf", lang, doc.slug, folder / f"{doc.slug}.pdf")
+                        for doc in documents]
+        if "epub" in options.formats and documents:
+            slug = publication.book.slug
+            targets.append(Target("book-epub", lang, slug, folder / f"{slug}.epub"))
+    return targets
+
+
+def build(root: Path, options: BuildOptions) -> BuildReport:
+    """Check the whole input, then make every target; one failed target spares the others."""
+    project = load_project(root)
+    unknown = [lang for lang in options.languages if lang not in project.publication.languages]
+    if unknown:
+        raise_if_any([LeafletError(project.publication.path, None,
+                                   f"language '{code}' is not in the publication's languages")
+                      for code in unknown])
+    report = BuildReport()
+    renderers: dict[str, Renderer] = {}
+    targets = plan_targets(project, options)
+    for number, target in enumerate(targets, start=1):
+        started = time.perf_counter()
+        renderer = renderers.get(target.lang) or renderers.setdefault(
+            target.lang, make_renderer(project, target.lang))
+        try:
+            data = make_target(project, renderer, target)
+        except LeafletError as error:
+            report.failed.append((target, error))
+            progress.error("[%d/%d] failed %s: %s", number, len(targets),
+                           _shown(target.output, root), error.describe(root))
+            continue
+        write_atomically(target.output, data)
+        report.built.append(target)
+        progress.info("[%d/%d] %s (%.1f s)", number, len(targets), _shown(target.output, root),
+                      time.perf_counter() - started)
+    return report
+
+
+def make_renderer(project: Project, lang: str) -> Renderer:
+    publication = project.publication
+    return Renderer(PageContext(publication, lang, load_translations(publication, lang)))
+
+
+def make_target(project: Project, renderer: Renderer, target: Target) -> bytes:
+    """The bytes of one output: a pure function of the project's input and the target."""
+    if target.kind == "leaflet-pdf":
+        return make_leaflet_pdf(project, renderer, target)
+    return make_book_epub(project, renderer, target)
+
+
+def make_leaflet_pdf(project: Project, renderer: Renderer, target: Target) -> bytes:
+    publication = project.publication
+    markup = project.markups[target.lang, target.name]
+    document = markup.document
+    source = project.contents.get(publication.source_language, target.name)
+    html = renderer.leaflet(
+        markup, stylesheet=os.path.relpath(publication.styles_dir / "leaflet.css",
+                                           document.path.parent),
+        version=source.version if source else None,
+        languages=project.languages_of(target.name))
+    job = PdfJob(html=html, base_dir=document.path.parent, source=document.path,
+                 allowed_dirs=(publication.content_dir.resolve(),
+                               publication.styles_dir.resolve()))
+    return write_pdf(job)
+
+
+def make_book_epub(project: Project, renderer: Renderer, target: Target) -> bytes:
+    publication = project.publication
+    lang = target.lang
+    _ = renderer.context.translations.gettext
+    book = publication.book
+    texts = BookTexts(
+        title=renderer.typeset(_(book.title)).unescape(),
+        subtitle=renderer.typeset(_(book.subtitle)).unescape(),
+        description=renderer.typeset(_(book.description)).unescape(),
+        rights=renderer.typeset(_(book.rights)).unescape(),
+        subjects=tuple(_(subject) for subject in book.subjects),
+        accessibility_summary=renderer.typeset(_(book.accessibility_summary)).unescape())
+    markups = [project.markups[lang, doc.slug] for doc in project.contents.documents(lang)]
+    chapters = [Chapter(m.document.slug, renderer.typeset(m.document.title).unescape(),
+                        renderer.chapter(m), m.headings, m.images) for m in markups]
+    nav = renderer.page("nav.xhtml", chapters=[
+        {"href": c.href(lang), "title": c.title, "headings": c.headings} for c in chapters])
+    cover_page = renderer.page("cover.xhtml", image="images/cover.png")
+    cover_png = draw_cover(texts.title, texts.subtitle, book.publisher,
+                           publication.styles_dir / "fonts")
+    return make_epub(publication, lang, texts, chapters, nav, cover_page, cover_png,
+                     source_date(project, lang))
+
+
+def source_date(project: Project, lang: str) -> datetime.datetime:
+    """The date the outputs carry: SOURCE_DATE_EPOCH if set, else the newest 'updated'."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return datetime.datetime.fromtimestamp(int(epoch), datetime.timezone.utc)
+    newest = max(doc.updated for doc in project.contents.documents(lang))
+    return datetime.datetime.combine(newest, datetime.time(), datetime.timezone.utc)
+
+
+def _shown(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return str(path)

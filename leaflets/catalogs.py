@@ -1,0 +1,156 @@
+"""Stage 4: the gettext catalogs of the templates' labels, managed with Babel.
+
+locales/messages.pot holds the French labels of the templates and the book's texts from the
+publication file; locales/LANG/LC_MESSAGES/messages.po their translations. Catalogs are read
+straight from the .po files at build time, so a build never uses a stale .mo.
+"""
+
+from __future__ import annotations
+
+import datetime
+import gettext
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+from babel.messages.catalog import Catalog
+from babel.messages.extract import extract_from_file
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import PoFileError, read_po, write_po
+from babel.support import Translations
+from jinja2.ext import babel_extract
+
+from .config import PUBLICATION_FILE, Publication
+from .errors import CatalogError
+from .files import write_atomically
+
+DOMAIN = "messages"
+TEMPLATE_PATTERNS = ("*.html", "*.xhtml")
+KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2)}
+PROJECT = "Algoradiologie interventionnelle - patient leaflets"
+HEADER = """\
+# Translations template for PROJECT.
+# The labels of the templates, and the book's texts from publication.yml.
+# Copyright (C) YEAR ORGANIZATION
+# Update with `python build.py catalogs`; translate with any PO editor.
+#"""
+
+
+@dataclass(frozen=True)
+class CatalogChange:
+    """What `update_catalogs` did to one file."""
+
+    path: Path
+    action: str  # "created", "updated" or "unchanged"
+
+
+def template_path(publication: Publication, domain: str = DOMAIN) -> Path:
+    return publication.locales_dir / f"{domain}.pot"
+
+
+def po_path(publication: Publication, lang: str, domain: str = DOMAIN) -> Path:
+    return publication.locales_dir / lang / "LC_MESSAGES" / f"{domain}.po"
+
+
+def extract_messages(publication: Publication) -> Catalog:
+    """Collect the labels of every template and the book's texts into a template catalog."""
+    catalog = _new_catalog(publication, None)
+    for pattern in TEMPLATE_PATTERNS:
+        for path in sorted(publication.templates_dir.glob(pattern)):
+            relative = path.relative_to(publication.root).as_posix()
+            found = extract_from_file(babel_extract, path, keywords=KEYWORDS,
+                                      comment_tags=("TRANSLATORS:",),
+                                      options={"extensions": "jinja2.ext.i18n",
+                                               "trimmed": "true"})
+            for line, message, comments, context in found:
+                catalog.add(message, locations=[(relative, line)], auto_comments=comments,
+                            context=context)
+    for text, line in publication.book_messages():
+        catalog.add(text, locations=[(PUBLICATION_FILE, line)],
+                    auto_comments=["Book metadata (title page, e-book, PDF properties)"])
+    return catalog
+
+
+def update_catalogs(publication: Publication,
+                    now: datetime.datetime | None = None) -> list[CatalogChange]:
+    """Extract the template, then update and compile every target language's catalog.
+
+    Files are rewritten only when their messages change, so a catalog run that changes
+    nothing leaves no diff. Changed msgids become fuzzy with the previous msgid kept.
+    """
+    now = now or datetime.datetime.now(datetime.timezone.utc)
+    template = extract_messages(publication)
+    changes = [_write_if_changed(template_path(publication), template, now)]
+    for lang in publication.target_languages:
+        path = po_path(publication, lang)
+        if path.exists():
+            catalog = read_catalog(path, lang)
+            catalog.update(template, update_header_comment=False, update_creation_date=False)
+        else:
+            catalog = _new_catalog(publication, lang)
+            catalog.update(template)
+        changes.append(_write_if_changed(path, catalog, now))
+        buffer = io.BytesIO()
+        write_mo(buffer, catalog)  # fuzzy entries left out, as msgfmt does
+        write_atomically(path.with_suffix(".mo"), buffer.getvalue())
+    return changes
+
+
+def _new_catalog(publication: Publication, lang: str | None) -> Catalog:
+    return Catalog(locale=lang, header_comment=HEADER, project=PROJECT, version="1.0",
+                   copyright_holder=publication.book.publisher,
+                   msgid_bugs_address=publication.online_url,
+                   language_team=f"{lang} <{publication.online_url}>" if lang else None,
+                   charset="utf-8", fuzzy=False)
+
+
+def _write_if_changed(path: Path, catalog: Catalog, now: datetime.datetime) -> CatalogChange:
+    """Write `catalog` unless only its dates would change; stamp the dates when it does."""
+    existed = path.exists()
+    if existed:
+        previous = read_catalog(path, None)
+        catalog.creation_date = previous.creation_date
+        catalog.revision_date = previous.revision_date
+        if _serialise(catalog) == path.read_bytes():
+            return CatalogChange(path, "unchanged")
+    if catalog.locale is None:
+        catalog.creation_date = now  # POT-Creation-Date: when the template last changed
+    else:
+        catalog.revision_date = now
+    write_atomically(path, _serialise(catalog))
+    return CatalogChange(path, "updated" if existed else "created")
+
+
+def _serialise(catalog: Catalog) -> bytes:
+    buffer = io.BytesIO()
+    write_po(buffer, catalog, width=79, include_previous=True, sort_output=False)
+    return buffer.getvalue()
+
+
+def read_catalog(path: Path, lang: str | None) -> Catalog:
+    """Read a .po or .pot file. Raises CatalogError with the line of a syntax error."""
+    try:
+        with path.open("rb") as handle:
+            return read_po(handle, locale=lang, abort_invalid=True)
+    except PoFileError as error:
+        # Babel counts lines from 0 in its errors.
+        raise CatalogError(path, error.lineno + 1, f"invalid PO syntax: {error.args[0]}") from None
+    except UnicodeDecodeError as error:
+        raise CatalogError(path, None, f"not UTF-8 text ({error.reason})") from None
+
+
+def load_translations(publication: Publication, lang: str) -> gettext.NullTranslations:
+    """The translations of the templates' labels into `lang` (none for the source language).
+
+    Fuzzy and untranslated entries fall back to the French msgid.
+    """
+    if lang == publication.source_language:
+        return gettext.NullTranslations()
+    path = po_path(publication, lang)
+    if not path.exists():
+        return gettext.NullTranslations()
+    catalog = read_catalog(path, lang)
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog, use_fuzzy=False)
+    buffer.seek(0)
+    return Translations(fp=buffer, domain=DOMAIN)

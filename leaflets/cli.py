@@ -1,0 +1,119 @@
+"""The command line: `python build.py [command] [options]`. Thin: parse, call a stage, report.
+
+Exit status: 0 done; 1 quality findings or failed outputs; 2 bad input or usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import shutil
+import sys
+import traceback
+from pathlib import Path
+from typing import TextIO
+
+from .build import FORMATS, BuildOptions, build
+from .catalogs import update_catalogs
+from .config import load_publication
+from .errors import InputErrors, LeafletError
+
+COMMANDS = ("build", "catalogs", "clean")
+
+
+def main(argv: list[str] | None = None, stdout: TextIO | None = None,
+         stderr: TextIO | None = None) -> int:
+    """Run one command; return the exit status."""
+    stdout = stdout or sys.stdout
+    stderr = stderr or sys.stderr
+    args = _parser().parse_args(_with_default_command(list(sys.argv[1:] if argv is None
+                                                          else argv)))
+    root = Path(args.project).resolve()
+    handler = _log_to(stderr, args.quiet)
+    try:
+        return _run(args, root, stdout)
+    except InputErrors as errors:
+        for error in errors.errors:
+            print(error.describe(root), file=stderr)
+        print(f"{len(errors.errors)} problem(s) in the input: nothing was written.", file=stderr)
+        return 2
+    except LeafletError as error:
+        print(error.describe(root), file=stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted: the outputs already written are complete; run again to finish.",
+              file=stderr)
+        return 130
+    except Exception:  # a bug of ours: say so plainly, with the details only on request
+        if args.debug:
+            traceback.print_exc(file=stderr)
+        else:
+            print("internal error in the pipeline (run again with --debug for details)",
+                  file=stderr)
+        return 3
+    finally:
+        logging.getLogger("leaflets").removeHandler(handler)
+
+
+def _run(args: argparse.Namespace, root: Path, stdout: TextIO) -> int:
+    if args.command == "catalogs":
+        for change in update_catalogs(load_publication(root)):
+            print(f"{change.action:9} {change.path.relative_to(root)}", file=stdout)
+        return 0
+    if args.command == "clean":
+        dist = load_publication(root).dist_dir
+        shutil.rmtree(dist, ignore_errors=True)
+        print(f"removed {dist.relative_to(root)}/", file=stdout)
+        return 0
+    options = BuildOptions(languages=_split(args.lang), formats=_split(args.format) or FORMATS,
+                           force=args.force)
+    report = build(root, options)
+    print(report.summary(), file=stdout)
+    return 1 if report.failed else 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="build.py", description="Build the leaflets (PDF) and e-books (EPUB).")
+    parser.add_argument("--project", default=os.getcwd(), metavar="DIR",
+                        help="the project folder (default: the current folder)")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
+    parser.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
+    commands = parser.add_subparsers(dest="command", required=True)
+    build_parser = commands.add_parser("build", help="build every output (the default)")
+    build_parser.add_argument("--lang", help="languages to build, e.g. fr,en (default: all)")
+    build_parser.add_argument("--format", help="pdf, epub or both (default: pdf,epub)")
+    build_parser.add_argument("--force", action="store_true", help="rebuild every output")
+    commands.add_parser("catalogs", help="extract, update and compile the gettext catalogs")
+    commands.add_parser("clean", help="remove dist/")
+    return parser
+
+
+def _with_default_command(argv: list[str]) -> list[str]:
+    """Insert 'build' when no command is given: `build.py --lang en` builds."""
+    index = 0
+    while index < len(argv):
+        if argv[index] in COMMANDS or argv[index] in ("-h", "--help"):
+            return argv
+        if argv[index] == "--project":
+            index += 2
+            continue
+        if argv[index].startswith(("--project=", "--debug", "--quiet")):
+            index += 1
+            continue
+        break
+    return argv[:index] + ["build"] + argv[index:]
+
+
+def _split(value: str | None) -> tuple[str, ...]:
+    return tuple(part.strip() for part in value.split(",") if part.strip()) if value else ()
+
+
+def _log_to(stream: TextIO, quiet: bool) -> logging.Handler:
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    logger = logging.getLogger("leaflets")
+    logger.setLevel(logging.WARNING if quiet else logging.INFO)
+    logger.addHandler(handler)
+    return handler

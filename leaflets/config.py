@@ -1,0 +1,241 @@
+"""Stage 1: read the publication file into a frozen `Publication`.
+
+The file is validated once; every problem is reported in the same run, each with its line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+from babel import Locale, UnknownLocaleError
+
+from .errors import ConfigError, LeafletError, raise_if_any
+
+PUBLICATION_FILE = "publication.yml"
+
+
+@dataclass(frozen=True)
+class Book:
+    """The e-book's (and the whole-book PDF's) metadata. Texts are French msgids."""
+
+    slug: str
+    title: str
+    subtitle: str
+    description: str
+    publisher: str
+    rights: str
+    creators: tuple[str, ...]
+    subjects: tuple[str, ...]
+    accessibility_summary: str
+    identifiers: dict[str, str] = field(hash=False)
+
+
+@dataclass(frozen=True)
+class Publication:
+    """Everything the publication file says, with the project folders it implies."""
+
+    root: Path
+    path: Path
+    source_language: str
+    target_languages: tuple[str, ...]
+    rtl_languages: frozenset[str]
+    # The Babel locale that formats dates for a language, when it is not the bare code.
+    regional_locales: dict[str, str] = field(hash=False, compare=False)
+    online_url: str
+    book: Book
+    documents: tuple[str, ...]
+    # Lines of the texts that become catalog messages, for the #: references.
+    message_lines: dict[str, int] = field(hash=False, compare=False)
+    document_lines: dict[str, int] = field(hash=False, compare=False)
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        return (self.source_language, *self.target_languages)
+
+    @property
+    def content_dir(self) -> Path:
+        return self.root / "content"
+
+    @property
+    def locales_dir(self) -> Path:
+        return self.root / "locales"
+
+    @property
+    def templates_dir(self) -> Path:
+        return self.root / "templates"
+
+    @property
+    def styles_dir(self) -> Path:
+        return self.root / "styles"
+
+    @property
+    def dist_dir(self) -> Path:
+        return self.root / "dist"
+
+    def locale(self, lang: str) -> str:
+        """The Babel locale for `lang`'s dates and language names (e.g. en_GB for en)."""
+        return self.regional_locales.get(lang, lang)
+
+    def direction(self, lang: str) -> str:
+        """Return 'rtl' or 'ltr' for `lang`."""
+        return "rtl" if lang in self.rtl_languages else "ltr"
+
+    def book_messages(self) -> list[tuple[str, int]]:
+        """The book's translatable texts with their lines in the publication file."""
+        texts = [self.book.title, self.book.subtitle, self.book.description,
+                 self.book.rights, *self.book.subjects, self.book.accessibility_summary]
+        return [(text, self.message_lines.get(text, 0)) for text in texts]
+
+
+class _Reader:
+    """Walks the YAML node tree, collecting every problem instead of stopping at the first."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.errors: list[LeafletError] = []
+        self.message_lines: dict[str, int] = {}
+
+    def error(self, node: yaml.Node | None, message: str) -> None:
+        line = node.start_mark.line + 1 if node is not None else None
+        self.errors.append(ConfigError(self.path, line, message))
+
+    def mapping(self, node: yaml.Node, where: str, required: set[str],
+                optional: set[str] = frozenset()) -> dict[str, yaml.Node]:
+        if not isinstance(node, yaml.MappingNode):
+            self.error(node, f"{where}: expected a mapping of keys to values")
+            return {}
+        items = {key.value: value for key, value in node.value}
+        for key, value in node.value:
+            if key.value not in required | optional:
+                known = ", ".join(sorted(required | optional))
+                self.error(key, f"{where}: unknown key '{key.value}' (known keys: {known})")
+        for key in sorted(required - items.keys()):
+            self.error(node, f"{where}: missing key '{key}'")
+        return items
+
+    def text(self, items: dict[str, yaml.Node], key: str, where: str,
+             message: bool = False) -> str:
+        node = items.get(key)
+        if node is None:
+            return ""
+        if not isinstance(node, yaml.ScalarNode) or not str(node.value).strip():
+            self.error(node, f"{where}.{key}: expected a non-empty text")
+            return ""
+        if message:
+            self.message_lines[node.value] = node.start_mark.line + 1
+        return str(node.value).strip()
+
+    def texts(self, items: dict[str, yaml.Node], key: str, where: str,
+              message: bool = False) -> tuple[str, ...]:
+        node = items.get(key)
+        if node is None:
+            return ()
+        if not isinstance(node, yaml.SequenceNode):
+            self.error(node, f"{where}.{key}: expected a list, e.g. [a, b]")
+            return ()
+        values = []
+        for item in node.value:
+            if not isinstance(item, yaml.ScalarNode) or not item.value.strip():
+                self.error(item, f"{where}.{key}: expected a non-empty text in the list")
+                continue
+            if message:
+                self.message_lines[item.value] = item.start_mark.line + 1
+            values.append(item.value.strip())
+        return tuple(values)
+
+    def language(self, node: yaml.Node, code: str) -> str:
+        try:
+            Locale.parse(code)
+        except (UnknownLocaleError, ValueError, TypeError):
+            self.error(node, f"languages: unknown language code '{code}' "
+                             "(use an ISO 639 code that Babel knows, e.g. fr, en, es, ar)")
+        return code
+
+
+def load_publication(root: Path) -> Publication:
+    """Read and validate `root/publication.yml`.
+
+    Raises InputErrors holding one ConfigError per problem found.
+    """
+    path = root / PUBLICATION_FILE
+    try:
+        source = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise_if_any([ConfigError(path, None, "publication file not found "
+                                  f"(is {root} the project folder?)")])
+    except UnicodeDecodeError as error:
+        raise_if_any([ConfigError(path, None, f"not UTF-8 text ({error.reason})")])
+    try:
+        document = yaml.compose(source)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = mark.line + 1 if mark else None
+        raise_if_any([ConfigError(path, line, f"invalid YAML: {getattr(error, 'problem', error)}")])
+    reader = _Reader(path)
+    publication = _read_publication(reader, root, document)
+    raise_if_any(reader.errors)
+    return publication
+
+
+def _read_publication(reader: _Reader, root: Path, document: yaml.Node | None) -> Publication:
+    top = reader.mapping(document or yaml.MappingNode("tag:yaml.org,2002:map", []),
+                         "publication", {"languages", "online_url", "book", "documents"})
+    languages = reader.mapping(top["languages"], "languages", {"source", "targets"},
+                                {"rtl", "locales"}) \
+        if "languages" in top else {}
+    source = reader.text(languages, "source", "languages")
+    if source:
+        reader.language(languages["source"], source)
+    targets = reader.texts(languages, "targets", "languages")
+    for node, code in zip(languages["targets"].value if targets else [], targets):
+        reader.language(node, code)
+    rtl = reader.texts(languages, "rtl", "languages")
+    regional: dict[str, str] = {}
+    if "locales" in languages:
+        codes = set(filter(None, (source, *targets)))
+        locales = reader.mapping(languages["locales"], "languages.locales", set(), codes)
+        for code, node in locales.items():
+            regional[code] = reader.language(node, reader.text(locales, code, "languages.locales"))
+    book = _read_book(reader, top.get("book"), (source, *targets))
+    documents = reader.texts(top, "documents", "documents")
+    document_nodes = top["documents"].value if documents else []
+    for node, slug in zip(document_nodes, documents):
+        if "/" in slug or "\\" in slug or ".." in slug or slug.startswith("."):
+            reader.error(node, f"documents: '{slug}' is not a plain file name "
+                               "(no folders, no '..')")
+    online_url = reader.text(top, "online_url", "online_url")
+    if online_url and not online_url.startswith(("https://", "http://")):
+        reader.error(top["online_url"], "online_url: expected an address starting with https://")
+    return Publication(
+        root=root, path=root / PUBLICATION_FILE, source_language=source,
+        target_languages=targets, rtl_languages=frozenset(rtl), regional_locales=regional,
+        online_url=online_url.rstrip("/") + "/", book=book, documents=documents,
+        message_lines=reader.message_lines,
+        document_lines={slug: node.start_mark.line + 1
+                        for node, slug in zip(document_nodes, documents)})
+
+
+def _read_book(reader: _Reader, node: yaml.Node | None, languages: tuple[str, ...]) -> Book:
+    keys = {"slug", "title", "subtitle", "description", "publisher", "rights", "creators",
+            "subjects", "accessibility_summary", "identifiers"}
+    items = reader.mapping(node, "book", keys) if node is not None else {}
+    identifiers: dict[str, str] = {}
+    if "identifiers" in items:
+        ids = reader.mapping(items["identifiers"], "book.identifiers", set(filter(None, languages)))
+        identifiers = {lang: reader.text(ids, lang, "book.identifiers") for lang in ids}
+    slug = reader.text(items, "slug", "book")
+    if slug and not slug.replace("-", "").isalnum():
+        reader.error(items["slug"], "book.slug: use letters, digits and '-' only")
+    return Book(
+        slug=slug,
+        title=reader.text(items, "title", "book", message=True),
+        subtitle=reader.text(items, "subtitle", "book", message=True),
+        description=reader.text(items, "description", "book", message=True),
+        publisher=reader.text(items, "publisher", "book"),
+        rights=reader.text(items, "rights", "book", message=True),
+        creators=reader.texts(items, "creators", "book"),
+        subjects=reader.texts(items, "subjects", "book", message=True),
+        accessibility_summary=reader.text(items, "accessibility_summary", "book", message=True),
+        identifiers=identifiers)

@@ -1,0 +1,210 @@
+"""Stage 2: read content/LANG/<doc>.md files into `Document`s (front matter + Markdown body)."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from .config import Publication
+from .errors import ContentError, LeafletError, raise_if_any
+
+REVIEW_STATES = ("draft", "reviewed")
+SOURCE_FIELDS = {"title": str, "summary": str, "updated": datetime.date, "version": str,
+                 "pages": int}
+TRANSLATION_FIELDS = {"title": str, "summary": str, "updated": datetime.date, "review": str,
+                      "follows": str, "pages": int}
+REQUIRED_SOURCE = ("title", "summary", "updated", "version")
+REQUIRED_TRANSLATION = ("title", "summary", "updated", "review")
+
+
+@dataclass(frozen=True)
+class Document:
+    """One leaflet in one language, as written on disk."""
+
+    lang: str
+    slug: str
+    path: Path
+    title: str
+    summary: str
+    updated: datetime.date
+    body: str
+    body_line: int  # line of the file where the body's first line stands (1-based)
+    version: str | None = None  # French: the document's version, printed on the leaflet
+    review: str | None = None  # translations: "draft" or "reviewed"
+    follows: str | None = None  # translations: fingerprint of the French text they follow
+    pages: int | None = None  # the number of A5 pages the leaflet must fit, if declared
+
+    @property
+    def is_translation(self) -> bool:
+        return self.review is not None
+
+
+@dataclass(frozen=True)
+class Contents:
+    """All documents of the publication, by language then slug, in publication order."""
+
+    by_language: dict[str, dict[str, Document]]
+
+    def documents(self, lang: str) -> list[Document]:
+        return list(self.by_language.get(lang, {}).values())
+
+    def get(self, lang: str, slug: str) -> Document | None:
+        return self.by_language.get(lang, {}).get(slug)
+
+
+def load_contents(publication: Publication) -> Contents:
+    """Read every content file of every language of the publication.
+
+    Raises InputErrors listing every malformed file, unknown document or orphan translation.
+    """
+    errors: list[LeafletError] = []
+    by_language: dict[str, dict[str, Document]] = {}
+    for lang in publication.languages:
+        folder = publication.content_dir / lang
+        found: dict[str, Document] = {}
+        for path in sorted(folder.glob("*.md")):
+            try:
+                found[path.stem] = read_document(path, lang, lang != publication.source_language)
+            except LeafletError as error:
+                errors.append(error)
+            except ExceptionGroup as group:  # several problems in one front matter
+                errors.extend(group.exceptions)
+        by_language[lang] = found
+    errors += _check_against_publication(publication, by_language)
+    raise_if_any(errors)
+    ordered = {lang: {slug: docs[slug] for slug in publication.documents if slug in docs}
+               for lang, docs in by_language.items()}
+    return Contents(ordered)
+
+
+def _check_against_publication(publication: Publication,
+                               by_language: dict[str, dict[str, Document]]) -> list[LeafletError]:
+    errors: list[LeafletError] = []
+    source = by_language.get(publication.source_language, {})
+    listed = set(publication.documents)
+    for slug in publication.documents:
+        path = publication.content_dir / publication.source_language / f"{slug}.md"
+        if slug not in source and not path.exists():  # a file that exists already erred
+            errors.append(ContentError(publication.path, publication.document_lines.get(slug),
+                                       f"document '{slug}' is listed but "
+                                       f"content/{publication.source_language}/{slug}.md "
+                                       "does not exist"))
+    for slug, document in source.items():
+        if slug not in listed:
+            errors.append(ContentError(document.path, 1, f"'{slug}' is not listed under "
+                                       "'documents' in publication.yml: add it there"))
+    source_dir = publication.content_dir / publication.source_language
+    for lang in publication.target_languages:
+        for path in sorted((publication.content_dir / lang).glob("*.md")):
+            slug = path.stem
+            if not (source_dir / path.name).exists():
+                errors.append(ContentError(path, 1, "translation with no French source "
+                                           f"(content/{publication.source_language}/{slug}.md "
+                                           "does not exist): rename or remove it"))
+    return errors
+
+
+def read_document(path: Path, lang: str, is_translation: bool) -> Document:
+    """Read one content file.
+
+    Raises ContentError (or an ExceptionGroup of them) naming the file and line.
+    """
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as error:
+        raw = path.read_bytes()
+        line = raw[:error.start].count(b"\n") + 1
+        raise ContentError(path, line, "not UTF-8 text: save the file as UTF-8") from None
+    slug = path.stem
+    if not slug.replace("-", "").isalnum():
+        raise ContentError(path, None, "file name: use letters, digits and '-' only")
+    front, body, body_line = split_front_matter(path, text)
+    fields = _read_fields(path, front, is_translation)
+    return Document(lang=lang, slug=slug, path=path, body=body, body_line=body_line, **fields)
+
+
+class FrontMatterLoader(yaml.SafeLoader):
+    """YAML's safe loader, leaving dates as text so that a bad one is reported with its key."""
+
+
+FrontMatterLoader.yaml_implicit_resolvers = {
+    first: [(tag, pattern) for tag, pattern in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+
+
+def split_front_matter(path: Path, text: str) -> tuple[dict, str, int]:
+    """Return (front matter mapping, body, line where the body starts)."""
+    lines = text.splitlines(keepends=True)
+    if not lines or lines[0].strip() != "---":
+        raise ContentError(path, 1, "missing front matter: the file must start with a '---' "
+                                    "line, then title, summary and updated")
+    for index, line in enumerate(lines[1:], start=1):
+        if line.strip() == "---":
+            break
+    else:
+        raise ContentError(path, 1, "front matter is not closed: add a '---' line after it")
+    try:
+        front = yaml.load("".join(lines[1:index]), Loader=FrontMatterLoader) or {}
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = mark.line + 2 if mark else 1
+        problem = getattr(error, "problem", None) or str(error)
+        raise ContentError(path, line, f"invalid YAML in front matter: {problem}") from None
+    if not isinstance(front, dict):
+        raise ContentError(path, 2, "front matter must be 'key: value' lines")
+    return front, "".join(lines[index + 1:]), index + 2
+
+
+def _read_fields(path: Path, front: dict, is_translation: bool) -> dict:
+    expected = TRANSLATION_FIELDS if is_translation else SOURCE_FIELDS
+    required = REQUIRED_TRANSLATION if is_translation else REQUIRED_SOURCE
+    text = path.read_text(encoding="utf-8")
+    problems: list[ContentError] = []
+
+    def line_of(key: str) -> int:
+        for number, line in enumerate(text.splitlines(), start=1):
+            if line.startswith(f"{key}:"):
+                return number
+        return 1
+
+    for key in front:
+        if key not in expected:
+            problems.append(ContentError(path, line_of(str(key)), f"unknown front matter key "
+                                         f"'{key}' (expected: {', '.join(expected)})"))
+    for key in required:
+        if key not in front:
+            problems.append(ContentError(path, 1, f"front matter: missing '{key}'"))
+    for key, kind in expected.items():
+        value = front.get(key)
+        if value is None:
+            continue
+        if kind is datetime.date and isinstance(value, str):
+            try:
+                value = front[key] = datetime.date.fromisoformat(value.strip())
+            except ValueError:
+                pass  # reported below as not a date
+        if kind is str and isinstance(value, (int, float)) and key == "version":
+            value = front[key] = str(value)
+        if not isinstance(value, kind) or (kind is str and not value.strip()):
+            problems.append(ContentError(path, line_of(key), _type_hint(key, kind, value)))
+    if is_translation and front.get("review") not in (None, *REVIEW_STATES):
+        problems.append(ContentError(path, line_of("review"), "review: expected "
+                                     f"'draft' or 'reviewed', found '{front['review']}'"))
+    if isinstance(front.get("pages"), int) and front["pages"] < 1:
+        problems.append(ContentError(path, line_of("pages"), "pages: expected a number above 0"))
+    if problems:
+        if len(problems) == 1:
+            raise problems[0]
+        raise ExceptionGroup("front matter", problems)
+    return {key: (value.strip() if isinstance(value, str) else value)
+            for key, value in front.items()}
+
+
+def _type_hint(key: str, kind: type, value: object) -> str:
+    if kind is datetime.date:
+        return f"{key}: '{value}' is not a valid date: write it as YYYY-MM-DD, e.g. 2026-11-24"
+    names = {str: "a text", int: "a whole number"}
+    return f"{key}: expected {names.get(kind, kind.__name__)}, found '{value}'"

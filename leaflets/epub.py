@@ -1,0 +1,152 @@
+"""Stage 7: one language's chapters, styles, fonts and cover into an EPUB 3 book (ebooklib)."""
+
+from __future__ import annotations
+
+import datetime
+import io
+import mimetypes
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from ebooklib import epub
+
+from .config import Publication
+
+NAV_NAME = "nav.xhtml"
+COVER_PAGE = "cover.xhtml"
+COVER_IMAGE = "images/cover.png"
+
+
+@dataclass(frozen=True)
+class Chapter:
+    """One document as an e-book chapter."""
+
+    slug: str
+    title: str
+    xhtml: str
+    headings: tuple
+    images: tuple  # markup.Image
+
+    def href(self, lang: str) -> str:
+        return f"{lang}/{self.slug}.xhtml"
+
+
+@dataclass(frozen=True)
+class BookTexts:
+    """The book's metadata texts, already translated into the book's language."""
+
+    title: str
+    subtitle: str
+    description: str
+    rights: str
+    subjects: tuple[str, ...]
+    accessibility_summary: str
+
+
+def make_epub(publication: Publication, lang: str, texts: BookTexts, chapters: list[Chapter],
+              nav_xhtml: str, cover_xhtml: str, cover_png: bytes,
+              modified: datetime.datetime) -> bytes:
+    """Assemble the EPUB and return its bytes, the same bytes for the same inputs."""
+    book = epub.EpubBook()
+    _metadata(book, publication, lang, texts, modified)
+    if publication.direction(lang) == "rtl":
+        book.set_direction("rtl")
+    styles = publication.styles_dir
+    for css in ("epub.css", "fonts.css"):
+        book.add_item(epub.EpubItem(uid=css.replace(".", "-"), file_name=f"styles/{css}",
+                                    media_type="text/css", content=(styles / css).read_bytes()))
+    for index, font in enumerate(sorted((styles / "fonts").glob("*.ttf"))):
+        book.add_item(epub.EpubItem(uid=f"font-{index}", file_name=f"styles/fonts/{font.name}",
+                                    media_type="font/ttf", content=font.read_bytes()))
+    cover_image = epub.EpubItem(uid="cover-image", file_name=COVER_IMAGE,
+                                media_type="image/png", content=cover_png)
+    cover_image.properties = ["cover-image"]
+    book.add_item(cover_image)
+    book.add_metadata(None, "meta", "", {"name": "cover", "content": "cover-image"})
+    cover_page = _page("cover", COVER_PAGE, cover_xhtml)
+    nav = _page("nav", NAV_NAME, nav_xhtml, properties=["nav"])
+    book.add_item(cover_page)
+    book.add_item(nav)
+    pages = []
+    added_images: set[Path] = set()
+    for chapter in chapters:
+        page = _page(f"chapter-{chapter.slug}", chapter.href(lang), chapter.xhtml)
+        book.add_item(page)
+        pages.append(page)
+        for image in chapter.images:
+            if image.path not in added_images:
+                added_images.add(image.path)
+                name = image.path.relative_to(publication.content_dir).as_posix()
+                book.add_item(epub.EpubItem(
+                    uid=f"image-{len(added_images)}", file_name=name,
+                    media_type=mimetypes.guess_type(name)[0], content=image.path.read_bytes()))
+    book.toc = [epub.Link(chapter.href(lang), chapter.title, f"toc-{chapter.slug}")
+                for chapter in chapters]
+    book.add_item(epub.EpubNcx())
+    book.spine = [cover_page, nav, *pages]
+    buffer = io.BytesIO()
+    epub.write_epub(buffer, book, {"mtime": modified, "raise_exceptions": True,
+                                   "epub2_guide": False, "play_order": {"enabled": True}})
+    return normalised_zip(buffer.getvalue(), modified)
+
+
+def _page(uid: str, name: str, xhtml: str, properties: list[str] | None = None) -> epub.EpubItem:
+    item = epub.EpubItem(uid=uid, file_name=name, media_type="application/xhtml+xml",
+                         content=xhtml.encode("utf-8"))
+    item.properties = properties or []
+    return item
+
+
+def _metadata(book: epub.EpubBook, publication: Publication, lang: str, texts: BookTexts,
+              modified: datetime.datetime) -> None:
+    book.set_identifier(publication.book.identifiers[lang])
+    book.set_language(lang)
+    book.title = texts.title  # used by the NCX; the OPF titles are written below
+    book.add_metadata("DC", "title", texts.title, {"id": "title"})
+    book.add_metadata(None, "meta", "main", {"refines": "#title", "property": "title-type"})
+    book.add_metadata("DC", "title", texts.subtitle, {"id": "subtitle"})
+    book.add_metadata(None, "meta", "subtitle", {"refines": "#subtitle",
+                                                 "property": "title-type"})
+    for index, creator in enumerate(publication.book.creators):
+        book.add_metadata("DC", "creator", creator, {"id": f"creator-{index}"})
+    book.add_metadata("DC", "publisher", publication.book.publisher)
+    book.add_metadata("DC", "rights", texts.rights)
+    book.add_metadata("DC", "description", texts.description)
+    book.add_metadata("DC", "date", modified.date().isoformat())
+    for subject in texts.subjects:
+        book.add_metadata("DC", "subject", subject)
+    for prop, value in ACCESSIBILITY:
+        book.add_metadata(None, "meta", value, {"property": prop})
+    book.add_metadata(None, "meta", texts.accessibility_summary,
+                      {"property": "schema:accessibilitySummary"})
+
+
+# EPUB Accessibility 1.1: what a reader's software announces before the book is opened.
+ACCESSIBILITY = (
+    ("schema:accessMode", "textual"),
+    ("schema:accessModeSufficient", "textual"),
+    ("schema:accessibilityFeature", "structuralNavigation"),
+    ("schema:accessibilityFeature", "tableOfContents"),
+    ("schema:accessibilityFeature", "readingOrder"),
+    ("schema:accessibilityFeature", "alternativeText"),
+    ("schema:accessibilityFeature", "displayTransformability"),
+    ("schema:accessibilityHazard", "none"),
+    ("dcterms:conformsTo", "EPUB Accessibility 1.1 - WCAG 2.2 Level AA"),
+)
+
+
+def normalised_zip(data: bytes, modified: datetime.datetime) -> bytes:
+    """Rewrite an EPUB's ZIP with every entry dated `modified`, mimetype first and stored."""
+    stamp = (max(modified.year, 1980), modified.month, modified.day,
+             modified.hour, modified.minute, modified.second)
+    source = zipfile.ZipFile(io.BytesIO(data))
+    names = sorted(source.namelist(), key=lambda name: name != "mimetype")
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for name in names:
+            info = zipfile.ZipInfo(name, date_time=stamp)
+            info.compress_type = zipfile.ZIP_STORED if name == "mimetype" else zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            target.writestr(info, source.read(name), compresslevel=9)
+    return out.getvalue()

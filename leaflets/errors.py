@@ -1,0 +1,76 @@
+"""The errors a user or translator can cause, and the findings of quality checks.
+
+Every error carries the file and the 1-based line it is about; the command line prints it as
+`path:line: message` and exits with status 2. Anything else escaping is a bug in the pipeline.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+class LeafletError(Exception):
+    """A problem in the project's input, located in a file (and a line when known)."""
+
+    def __init__(self, path: Path | str | None, line: int | None, message: str) -> None:
+        super().__init__(message)
+        self.path = Path(path) if path is not None else None
+        self.line = line
+        self.message = message
+
+    def location(self, root: Path | None = None) -> str:
+        """Return `path:line` (path relative to `root` when it lies under it)."""
+        if self.path is None:
+            return "publication"
+        shown = self.path
+        if root is not None:
+            try:
+                shown = self.path.resolve().relative_to(root.resolve())
+            except ValueError:
+                pass
+        return f"{shown}:{self.line}" if self.line else str(shown)
+
+    def describe(self, root: Path | None = None) -> str:
+        return f"{self.location(root)}: {self.message}"
+
+
+class ConfigError(LeafletError):
+    """The publication file is missing, malformed or holds a bad value."""
+
+
+class ContentError(LeafletError):
+    """A content file (front matter or Markdown) is malformed."""
+
+
+class CatalogError(LeafletError):
+    """A gettext catalog cannot be read or compiled."""
+
+
+class RenderError(LeafletError):
+    """A page cannot be rendered (template error, refused resource, missing font)."""
+
+
+class InputErrors(Exception):
+    """Several input errors found in one pass, reported together."""
+
+    def __init__(self, errors: list[LeafletError]) -> None:
+        super().__init__(f"{len(errors)} input error(s)")
+        self.errors = errors
+
+
+def raise_if_any(errors: list[LeafletError]) -> None:
+    """Raise InputErrors holding `errors` unless the list is empty."""
+    if errors:
+        raise InputErrors(errors)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One result of a quality check: where, which rule, what is wrong."""
+
+    path: Path
+    line: int
+    rule: str
+    message: str
+    severity: str = "error"  # "error" or "warning"

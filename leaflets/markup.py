@@ -1,0 +1,148 @@
+"""Stage 3: turn a Document's Markdown body into an XHTML fragment and its outline."""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from xml.etree import ElementTree
+
+from markdown import Extension, Markdown
+from markdown.treeprocessors import Treeprocessor
+
+from .content import Document
+from .errors import ContentError
+from .typography import TypographyExtension
+
+MARKDOWN_EXTENSIONS = ["tables", "footnotes", "def_list", "abbr", "sane_lists", "toc"]
+
+
+@dataclass(frozen=True)
+class Heading:
+    level: int
+    text: str
+    anchor: str
+
+
+@dataclass(frozen=True)
+class Image:
+    """An image of the body: where it is on disk, its alt text, its line in the file."""
+
+    path: Path
+    alt: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Markup:
+    """A document's body as an XHTML fragment, with what later stages need of it."""
+
+    document: Document
+    html: str
+    headings: tuple[Heading, ...]
+    images: tuple[Image, ...]
+
+
+def render_markdown(document: Document, media_root: Path) -> Markup:
+    """Convert `document`'s body; images must lie under `media_root`.
+
+    Raises ContentError (or an ExceptionGroup of them) for an image that is missing, lies
+    outside the project's content, or has no alt text.
+    """
+    semantics = SemanticsExtension(document=document, media_root=media_root)
+    md = Markdown(
+        extensions=[*MARKDOWN_EXTENSIONS, TypographyExtension(lang=document.lang), semantics],
+        extension_configs={"footnotes": {"SEPARATOR": "-", "BACKLINK_TEXT": "\u2191"},
+                           "toc": {"toc_depth": "2-3"}},
+        output_format="xhtml")
+    # Raw HTML is shown as text, never passed through: content is untrusted input.
+    md.preprocessors.deregister("html_block")
+    md.inlinePatterns.deregister("html")
+    fragment = md.convert(document.body)
+    if semantics.errors:
+        if len(semantics.errors) == 1:
+            raise semantics.errors[0]
+        raise ExceptionGroup(f"{document.path}", semantics.errors)
+    headings = tuple(_flatten(md.toc_tokens))
+    return Markup(document, fragment, headings, tuple(semantics.images))
+
+
+def _flatten(tokens: list[dict]) -> list[Heading]:
+    headings = []
+    for token in tokens:
+        headings.append(Heading(token["level"], _plain(token["name"]), token["id"]))
+        headings.extend(_flatten(token["children"]))
+    return headings
+
+
+def _plain(html_text: str) -> str:
+    return html.unescape(re.sub(r"<[^>]+>", "", html_text))
+
+
+def line_of(document: Document, needle: str) -> int:
+    """The file line of the first body line containing `needle` (the body's start if none)."""
+    for number, line in enumerate(document.body.splitlines()):
+        if needle in line:
+            return document.body_line + number
+    return document.body_line
+
+
+class SemanticsTreeprocessor(Treeprocessor):
+    """Checks images and gives footnotes their DPUB-ARIA roles and EPUB semantics."""
+
+    def __init__(self, md: Markdown, extension: "SemanticsExtension") -> None:
+        super().__init__(md)
+        self.extension = extension
+
+    def run(self, root: ElementTree.Element) -> None:
+        for element in root.iter():
+            css_class = element.get("class", "")
+            if element.tag == "img":
+                self.extension.check_image(element)
+            elif css_class == "footnote-ref":
+                element.set("role", "doc-noteref")
+                element.set("epub:type", "noteref")
+            elif css_class == "footnote-backref":
+                element.attrib.pop("title", None)  # an English sentence whatever the language
+                element.set("role", "doc-backlink")
+            elif element.tag == "div" and css_class == "footnote":
+                element.tag = "section"
+                element.set("role", "doc-endnotes")
+                element.set("epub:type", "endnotes")
+                for rule in element.findall("hr"):
+                    element.remove(rule)
+
+
+class SemanticsExtension(Extension):
+    def __init__(self, document: Document, media_root: Path) -> None:
+        super().__init__()
+        self.document = document
+        self.media_root = media_root.resolve()
+        self.errors: list[ContentError] = []
+        self.images: list[Image] = []
+
+    def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 (Python-Markdown's API)
+        md.treeprocessors.register(SemanticsTreeprocessor(md, self), "semantics", 3)
+
+    def check_image(self, element: ElementTree.Element) -> None:
+        src = element.get("src", "")
+        line = line_of(self.document, src) if src else self.document.body_line
+        alt = (element.get("alt") or "").strip()
+        if not alt:
+            self.errors.append(ContentError(self.document.path, line, f"image '{src}' has no "
+                                            "alt text: describe it, as in ![a knee joint](...)"))
+        if "://" in src or src.startswith(("/", "data:")) or ":" in src.split("/")[0]:
+            self.errors.append(ContentError(self.document.path, line, f"image '{src}': only "
+                                            "images inside the project's content/ folder can "
+                                            "be used (a relative path such as ../images/x.png)"))
+            return
+        path = (self.document.path.parent / src).resolve()
+        if not path.is_relative_to(self.media_root):
+            self.errors.append(ContentError(self.document.path, line, f"image '{src}' lies "
+                                            "outside the project's content/ folder"))
+        elif not path.is_file():
+            self.errors.append(ContentError(self.document.path, line, f"image '{src}' not "
+                                            f"found (looked for {path.relative_to(self.media_root.parent)})"))
+        else:
+            self.images.append(Image(path, alt, line))

@@ -1,0 +1,94 @@
+"""Stage 6: HTML pages into PDF bytes with WeasyPrint, fetching only the project's own files.
+
+WeasyPrint is imported here and only when a PDF is made: a build with no PDF to make, and
+every other command, never pay for the import.
+"""
+
+from __future__ import annotations
+
+import logging
+import mimetypes
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from .errors import RenderError
+
+PDF_VARIANT = "pdf/ua-1"
+
+
+@dataclass(frozen=True)
+class PdfJob:
+    """One HTML page to lay out: its text, where relative URLs start, who may be fetched."""
+
+    html: str
+    base_dir: Path
+    allowed_dirs: tuple[Path, ...]
+    source: Path  # the content file, named in errors
+
+
+def write_pdf(job: PdfJob) -> bytes:
+    """Lay out `job.html` and return the tagged PDF.
+
+    Raises RenderError when the page asks for a file outside `job.allowed_dirs` or a file
+    that does not exist (a missing font, image or stylesheet).
+    """
+    from weasyprint import HTML
+    from weasyprint.text.fonts import FontConfiguration
+
+    fetcher = _project_fetcher(job.allowed_dirs)
+    warnings = _WarningCollector()
+    weasy_logger = logging.getLogger("weasyprint")
+    weasy_logger.addHandler(warnings)
+    try:
+        document = HTML(string=job.html, base_url=job.base_dir.as_uri() + "/",
+                        url_fetcher=fetcher)
+        return document.write_pdf(pdf_variant=PDF_VARIANT, font_config=FontConfiguration())
+    except _RefusedResource as refused:
+        raise RenderError(job.source, None, str(refused)) from None
+    finally:
+        weasy_logger.removeHandler(warnings)
+        for message in warnings.messages:
+            logging.getLogger("leaflets").warning("%s: %s", job.source, message)
+
+
+class _RefusedResource(BaseException):
+    """Stops WeasyPrint at the first resource the page must not have."""
+
+
+def _project_fetcher(allowed_dirs: tuple[Path, ...]):
+    from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
+
+    class ProjectFetcher(URLFetcher):
+        """Serves files under the allowed folders; refuses everything else, network included."""
+
+        def __init__(self) -> None:
+            super().__init__(allowed_protocols={"file"}, allow_redirects=False)
+
+        def fetch(self, url: str, headers: dict | None = None) -> URLFetcherResponse:
+            parts = urlsplit(url)
+            if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
+                raise Refused(f"refused resource {url}: only the project's own files are used")
+            path = Path(unquote(parts.path)).resolve()
+            if not any(path.is_relative_to(folder) for folder in allowed_dirs):
+                raise Refused(f"refused resource {path}: it lies outside the project's "
+                              "content, styles and fonts")
+            if not path.is_file():
+                raise Refused(f"missing file {path}")
+            content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+            return URLFetcherResponse(path.as_uri(), body=path.read_bytes(),
+                                      headers={"Content-Type": content_type})
+
+    class Refused(_RefusedResource, FatalURLFetchingError):
+        pass
+
+    return ProjectFetcher()
+
+
+class _WarningCollector(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())

@@ -1,0 +1,121 @@
+"""Stage 5: whole pages from documents, Jinja2 templates and the catalogs' labels."""
+
+from __future__ import annotations
+
+import datetime
+import gettext
+import re
+from dataclasses import dataclass
+
+import jinja2
+from babel import Locale
+from babel.dates import format_date
+from markupsafe import Markup as SafeHtml
+from markupsafe import escape
+
+from .config import Publication
+from .errors import RenderError
+from .markup import Markup
+from .typography import apply, rules_for
+
+
+@dataclass(frozen=True)
+class PageContext:
+    """What every page of one language needs besides its own document."""
+
+    publication: Publication
+    lang: str
+    translations: gettext.NullTranslations
+
+
+class Renderer:
+    """Renders the templates of one language. One instance per language and process."""
+
+    def __init__(self, context: PageContext) -> None:
+        self.context = context
+        self.lang = context.lang
+        self.environment = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(context.publication.templates_dir),
+            extensions=["jinja2.ext.i18n"], autoescape=True,
+            undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+        self.environment.install_gettext_translations(context.translations, newstyle=True)
+        self.environment.filters.update(
+            typeset=self.typeset, long_date=self.long_date, css_string=css_string,
+            page_counter_css=page_counter_css, language_name=self.language_name,
+            own_language_name=own_language_name)
+
+    def typeset(self, text: str) -> SafeHtml:
+        """Set a label in the page language's typography (labels are typed plain too)."""
+        plain = text.unescape() if isinstance(text, SafeHtml) else str(text)
+        return escape(apply(plain, rules_for(self.lang)))
+
+    def long_date(self, value: datetime.date) -> str:
+        """`value` as the page's locale writes it in full ("24 novembre 2026")."""
+        return format_date(value, format="long", locale=self.context.publication.locale(self.lang))
+
+    def language_name(self, code: str) -> str:
+        """`code`'s name in the page's language ("anglais" on a French page)."""
+        return Locale.parse(code).get_language_name(self.lang) or code
+
+    def page(self, template_name: str, **values: object) -> str:
+        """Render `template_name` with the language's common values and `values`."""
+        publication = self.context.publication
+        common = {
+            "lang": self.lang,
+            "direction": publication.direction(self.lang),
+            "source_language": publication.source_language,
+            "book": publication.book,
+        }
+        try:
+            return self.environment.get_template(template_name).render(**common, **values)
+        except jinja2.TemplateSyntaxError as error:
+            raise RenderError(error.filename, error.lineno, f"template: {error.message}") from None
+        except jinja2.TemplateError as error:
+            path = publication.templates_dir / template_name
+            raise RenderError(path, None, f"template: {error}") from None
+
+    def leaflet(self, markup: Markup, stylesheet: str, version: str | None,
+                languages: tuple[str, ...]) -> str:
+        """The HTML page of one leaflet, for WeasyPrint.
+
+        `version` is the French document's; `languages` those the leaflet exists in.
+        """
+        return self.page("leaflet.html", document=markup.document, body=SafeHtml(markup.html),
+                         stylesheet=stylesheet, version=version,
+                         other_languages=[code for code in languages if code != self.lang],
+                         online_url=self.online_url(markup.document.slug))
+
+    def chapter(self, markup: Markup) -> str:
+        """The XHTML page of one chapter of the e-book."""
+        return self.page("chapter.xhtml", document=markup.document, body=SafeHtml(markup.html))
+
+    def online_url(self, slug: str) -> str:
+        return f"{self.context.publication.online_url}{self.lang}/{slug}.pdf"
+
+
+def own_language_name(code: str) -> str:
+    """`code`'s name in its own language, capitalised as a list entry ("Français")."""
+    name = Locale.parse(code).get_language_name(code) or code
+    return name[:1].upper() + name[1:]
+
+
+def css_string(text: str) -> str:
+    """`text` as a quoted CSS string."""
+    plain = text.unescape() if isinstance(text, SafeHtml) else str(text)
+    escaped = (plain.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\a ")
+               .replace("<", "\\3c "))  # never '</style>' from a translation
+    return SafeHtml(f'"{escaped}"')
+
+
+def page_counter_css(label: str) -> str:
+    """CSS `content` from a label holding {page} and {pages}: "Page 2 of 4" made of counters."""
+    plain = label.unescape() if isinstance(label, SafeHtml) else str(label)
+    parts = []
+    for piece in re.split(r"(\{page\}|\{pages\})", plain):
+        if piece == "{page}":
+            parts.append("counter(page)")
+        elif piece == "{pages}":
+            parts.append("counter(pages)")
+        elif piece:
+            parts.append(css_string(piece))
+    return SafeHtml(" ".join(parts))

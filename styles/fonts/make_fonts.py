@@ -1,0 +1,94 @@
+"""Make the bundled fonts from the Atkinson Hyperlegible WOFF files of Fontsource.
+
+A maintainer's tool, run once by hand; its output (the .ttf files beside it) is committed.
+
+    npm pack @fontsource/atkinson-hyperlegible@5.3.0
+    tar xzf fontsource-atkinson-hyperlegible-5.3.0.tgz
+    .venv/bin/python styles/fonts/make_fonts.py package/files
+
+Atkinson Hyperlegible (SIL OFL 1.1, Braille Institute of America) has no U+202F NARROW
+NO-BREAK SPACE, U+2009 THIN SPACE or U+2011 NON-BREAKING HYPHEN, which French typography
+needs; without them the PDF would silently fall back to a system font for those characters.
+This script adds them (empty glyphs of fixed width, and a copy of the hyphen) and renames the
+family, as the OFL asks of a modified version, so that the PDF's font list shows it is ours.
+"""
+
+import sys
+from pathlib import Path
+
+from fontTools.ttLib import TTFont
+
+FAMILY = "Atkinson Hyperlegible Leaflet"
+STYLES = {
+    "400-normal": "Regular",
+    "700-normal": "Bold",
+    "400-italic": "Italic",
+    "700-italic": "BoldItalic",
+}
+# Widths in font units (1000 per em); the space is 280. A narrow space of half a space
+# separates "?" from its word visibly at large print sizes without opening a gap.
+ADDED_SPACES = {0x202F: ("uni202F", 140), 0x2009: ("uni2009", 200)}
+
+
+def add_empty_glyph(font: TTFont, codepoint: int, name: str, width: int) -> None:
+    """Add a blank glyph of `width` units mapped to `codepoint` in every Unicode cmap."""
+    glyf = font["glyf"]
+    glyf.glyphs[name] = glyf.glyphs[".notdef"].__class__()  # an empty outline
+    glyf.glyphs[name].numberOfContours = 0
+    add_to_tables(font, codepoint, name, (width, 0))
+
+
+def add_copied_glyph(font: TTFont, codepoint: int, name: str, source: str) -> None:
+    """Add `name` as a copy of glyph `source`, mapped to `codepoint`."""
+    glyf = font["glyf"]
+    glyf.glyphs[name] = glyf[source]
+    add_to_tables(font, codepoint, name, font["hmtx"][source])
+
+
+def add_to_tables(font: TTFont, codepoint: int, name: str, metrics: tuple[int, int]) -> None:
+    font["hmtx"][name] = metrics
+    order = font.getGlyphOrder() + [name]
+    font.setGlyphOrder(order)
+    font["glyf"].glyphOrder = order
+    font["maxp"].numGlyphs = len(order)
+    for table in font["cmap"].tables:
+        if table.isUnicode():
+            table.cmap[codepoint] = name
+
+
+def rename(font: TTFont, style: str) -> None:
+    """Give the modified font its own family name (name IDs 1, 3, 4, 6, 16, 17)."""
+    postscript = FAMILY.replace(" ", "") + "-" + style
+    bold_or_italic = style in ("Bold", "Italic", "BoldItalic")
+    subfamily = {"BoldItalic": "Bold Italic"}.get(style, style)
+    names = {
+        1: FAMILY,
+        2: subfamily if bold_or_italic else "Regular",
+        3: f"1.006;leaflet;{postscript}",
+        4: f"{FAMILY} {subfamily}",
+        6: postscript,
+    }
+    for record in list(font["name"].names):
+        if record.nameID in (16, 17):
+            font["name"].removeNames(nameID=record.nameID)
+    for name_id, value in names.items():
+        font["name"].setName(value, name_id, 3, 1, 0x409)
+        font["name"].setName(value, name_id, 1, 0, 0)
+
+
+def main(source_dir: str) -> None:
+    out_dir = Path(__file__).parent
+    for suffix, style in STYLES.items():
+        font = TTFont(Path(source_dir) / f"atkinson-hyperlegible-latin-{suffix}.woff")
+        font.flavor = None
+        for codepoint, (name, width) in ADDED_SPACES.items():
+            add_empty_glyph(font, codepoint, name, width)
+        add_copied_glyph(font, 0x2011, "uni2011", "hyphen")
+        rename(font, style)
+        target = out_dir / f"{FAMILY.replace(' ', '')}-{style}.ttf"
+        font.save(target)
+        print(target)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])

@@ -1,0 +1,76 @@
+"""Shared fixtures: tiny projects under tests/fixtures/, built in temporary folders.
+
+A fixture folder holds a publication file and content; the project's own templates, styles
+and catalogs are copied beside them, so the tests exercise what the real build uses.
+"""
+
+from __future__ import annotations
+
+import io
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from leaflets.cli import main
+
+REPO = Path(__file__).resolve().parent.parent
+FIXTURES = REPO / "tests" / "fixtures"
+PROJECT_PARTS = ("templates", "styles", "locales")
+
+
+@dataclass(frozen=True)
+class Run:
+    """What a command line run gave: its exit status and what it printed."""
+
+    status: int
+    stdout: str
+    stderr: str
+
+
+def make_project(fixture: str, destination: Path) -> Path:
+    """Copy fixture `fixture` to `destination` with the project's templates, styles, catalogs."""
+    shutil.copytree(FIXTURES / fixture, destination)
+    for part in PROJECT_PARTS:
+        if not (destination / part).exists():
+            shutil.copytree(REPO / part, destination / part,
+                            ignore=shutil.ignore_patterns("*.mo"))
+    return destination
+
+
+def copy_real_project(destination: Path) -> Path:
+    """Copy the real publication (content, publication file, templates, styles, catalogs)."""
+    destination.mkdir(parents=True)
+    shutil.copy(REPO / "publication.yml", destination)
+    for part in ("content", *PROJECT_PARTS):
+        shutil.copytree(REPO / part, destination / part, ignore=shutil.ignore_patterns("*.mo"))
+    return destination
+
+
+def run_cli(project: Path, *args: str) -> Run:
+    """Run `build.py --project PROJECT ARGS...` in this process."""
+    stdout, stderr = io.StringIO(), io.StringIO()
+    status = main(["--project", str(project), *args], stdout=stdout, stderr=stderr)
+    return Run(status, stdout.getvalue(), stderr.getvalue())
+
+
+@pytest.fixture(scope="session")
+def minimal_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Run]:
+    """The 'minimal' fixture (two documents, fr and en), built once for the session."""
+    project = make_project("minimal", tmp_path_factory.mktemp("build") / "minimal")
+    return project, run_cli(project)
+
+
+@pytest.fixture(scope="session")
+def minimal_dist(minimal_build: tuple[Path, Run]) -> Path:
+    project, run = minimal_build
+    assert run.status == 0, run.stderr
+    return project / "dist"
+
+
+@pytest.fixture(scope="session")
+def real_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Run]:
+    """The real publication, built once for the session in a temporary copy."""
+    project = copy_real_project(tmp_path_factory.mktemp("real") / "project")
+    return project, run_cli(project)

@@ -1,0 +1,97 @@
+"""Read the outputs as a reader's software does: PDF through pypdf, EPUB as a ZIP of XML."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+from xml.etree import ElementTree
+
+from fontTools.ttLib import TTFont
+from pypdf import PdfReader
+
+REPO = Path(__file__).resolve().parent.parent
+BUNDLED_FONTS = REPO / "styles" / "fonts"
+NS = {"opf": "http://www.idpf.org/2007/opf", "dc": "http://purl.org/dc/elements/1.1/",
+      "xhtml": "http://www.w3.org/1999/xhtml", "epub": "http://www.idpf.org/2007/ops",
+      "container": "urn:oasis:names:tc:opendocument:xmlns:container"}
+
+
+def pdf_pages_text(path: Path) -> list[str]:
+    """The text of each page, as pypdf extracts it (U+202F and U+00A0 kept)."""
+    return [page.extract_text() for page in PdfReader(path).pages]
+
+
+def pdf_text(path: Path) -> str:
+    return "\n".join(pdf_pages_text(path))
+
+
+def pdf_fonts(path: Path) -> list[dict]:
+    """Every font the pages use: its name without subset prefix and whether it is embedded."""
+    fonts: dict[str, dict] = {}
+    for page in PdfReader(path).pages:
+        resources = page.get("/Resources") or {}
+        for font in (resources.get("/Font") or {}).values():
+            font = font.get_object()
+            name = str(font["/BaseFont"]).lstrip("/")
+            descendant = font.get("/DescendantFonts")
+            descriptor = (descendant[0].get_object() if descendant else font).get("/FontDescriptor")
+            descriptor = descriptor.get_object() if descriptor else {}
+            embedded = any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3"))
+            subset = re.fullmatch(r"[A-Z]{6}\+.+", name) is not None
+            fonts[name] = {"name": name.split("+", 1)[-1], "embedded": embedded,
+                           "subset": subset}
+    return list(fonts.values())
+
+
+def bundled_family_names() -> set[str]:
+    """The family names of styles/fonts/*.ttf, spaces and dashes removed."""
+    names = set()
+    for path in BUNDLED_FONTS.glob("*.ttf"):
+        names.add(re.sub(r"[\s-]", "", TTFont(path)["name"].getDebugName(1)))
+    return names
+
+
+def bundled_characters() -> set[str]:
+    """Every character that all the bundled fonts can draw."""
+    covered: set[int] | None = None
+    for path in BUNDLED_FONTS.glob("*.ttf"):
+        cmap = set(TTFont(path).getBestCmap())
+        covered = cmap if covered is None else covered & cmap
+    return {chr(code) for code in covered or ()}
+
+
+class Epub:
+    """An EPUB opened as its container: the package document and its files."""
+
+    def __init__(self, path: Path) -> None:
+        self.zip = zipfile.ZipFile(path)
+        container = ElementTree.fromstring(self.zip.read("META-INF/container.xml"))
+        self.opf_path = container.find(".//container:rootfile", NS).get("full-path")
+        self.opf = ElementTree.fromstring(self.zip.read(self.opf_path))
+        self.base = self.opf_path.rsplit("/", 1)[0] + "/" if "/" in self.opf_path else ""
+
+    def metadata(self, name: str) -> list[str]:
+        """The texts of dc:`name` elements."""
+        return [element.text or "" for element in self.opf.findall(f"opf:metadata/dc:{name}", NS)]
+
+    def meta_property(self, prop: str) -> list[str]:
+        return [element.text or "" for element in self.opf.findall("opf:metadata/opf:meta", NS)
+                if element.get("property") == prop]
+
+    def manifest(self) -> dict[str, ElementTree.Element]:
+        return {item.get("id"): item for item in self.opf.findall("opf:manifest/opf:item", NS)}
+
+    def spine_hrefs(self) -> list[str]:
+        manifest = self.manifest()
+        return [manifest[ref.get("idref")].get("href")
+                for ref in self.opf.findall("opf:spine/opf:itemref", NS)]
+
+    def read(self, href: str) -> bytes:
+        return self.zip.read(self.base + href)
+
+    def xhtml(self, href: str) -> ElementTree.Element:
+        return ElementTree.fromstring(self.read(href))
+
+    def text(self, href: str) -> str:
+        return "".join(self.xhtml(href).itertext())

@@ -1,0 +1,63 @@
+"""The whole pipeline on the 'minimal' fixture: what the user sees on the command line."""
+
+from pathlib import Path
+
+from conftest import make_project, run_cli
+
+
+def test_build_writes_every_output_of_every_language(minimal_build):
+    project, run = minimal_build
+    assert run.status == 0, run.stderr
+    made = sorted(path.relative_to(project / "dist").as_posix()
+                  for path in (project / "dist").rglob("*") if path.is_file())
+    assert made == ["en/fixture-book.epub", "en/premiere.pdf", "en/seconde.pdf",
+                    "fr/fixture-book.epub", "fr/premiere.pdf", "fr/seconde.pdf"]
+
+
+def test_progress_goes_to_stderr_and_the_summary_to_stdout(minimal_build):
+    _, run = minimal_build
+    assert run.stdout.strip() == "6 built, 0 up to date, 0 failed"
+    progress = run.stderr.splitlines()
+    assert len(progress) == 6
+    assert progress[0].startswith("[1/6] dist/fr/premiere.pdf")
+    assert progress[-1].startswith("[6/6] dist/en/fixture-book.epub")
+
+
+def test_outputs_are_readable_by_everyone_like_any_file_the_user_makes(minimal_dist):
+    mode = (minimal_dist / "fr" / "premiere.pdf").stat().st_mode & 0o777
+    assert mode & 0o044 == 0o044
+
+
+def test_lang_and_format_options_choose_the_outputs(tmp_path):
+    project = make_project("minimal", tmp_path / "project")
+    run = run_cli(project, "--lang", "en", "--format", "epub")
+    assert run.status == 0, run.stderr
+    assert [p.relative_to(project / "dist").as_posix()
+            for p in (project / "dist").rglob("*.*")] == ["en/fixture-book.epub"]
+
+
+def test_an_unknown_language_on_the_command_line_is_a_usage_error(tmp_path):
+    project = make_project("minimal", tmp_path / "project")
+    run = run_cli(project, "--lang", "de")
+    assert run.status == 2
+    assert "language 'de' is not in the publication's languages" in run.stderr
+    assert not (project / "dist").exists()
+
+
+def test_clean_removes_dist(tmp_path):
+    project = make_project("minimal", tmp_path / "project")
+    (project / "dist" / "fr").mkdir(parents=True)
+    run = run_cli(project, "clean")
+    assert run.status == 0
+    assert not (project / "dist").exists()
+
+
+def test_build_py_is_the_command_line(tmp_path):
+    import subprocess
+    import sys
+
+    project = make_project("minimal", tmp_path / "project")
+    result = subprocess.run([sys.executable, str(Path(__file__).parent.parent / "build.py"),
+                             "--help"], capture_output=True, text=True, cwd=project)
+    assert result.returncode == 0
+    assert "catalogs" in result.stdout and "clean" in result.stdout

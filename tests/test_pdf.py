@@ -1,0 +1,101 @@
+"""The leaflets' PDFs, read as a reader's software reads them."""
+
+import re
+
+import pytest
+from pypdf import PdfReader
+
+from reading import bundled_characters, bundled_family_names, pdf_fonts, pdf_pages_text, pdf_text
+
+ENGLISH_LABELS = ["Page 1 of 2", "Page 2 of 2", "Updated on 24 November 2026",
+                  "This leaflet does not replace the advice of your doctor",
+                  "Also available in: Français", "Translated from the original, written in French",
+                  "Relieving pain with the help of imaging", "Version 1.2"]
+FRENCH_LABELS = ["Page 1 sur 2", "Page 2 sur 2", "Mis à jour le 24 novembre 2026",
+                 "Ce document ne remplace pas l’avis de votre médecin",
+                 "Également disponible en\u00a0: English",
+                 "Soulager la douleur grâce à l’imagerie", "Version 1.2"]
+
+
+def flat(text: str) -> str:
+    """Lines joined, as a reader reads across a line break."""
+    return re.sub(r"\s*\n\s*", " ", text)
+
+
+@pytest.mark.parametrize("lang, present, absent", [
+    ("en", ENGLISH_LABELS, FRENCH_LABELS[:-1] + ["Traduit", "Mis à jour", "Sommaire"]),
+    ("fr", FRENCH_LABELS, ENGLISH_LABELS[:-1] + ["Translated", "Updated on"]),
+])
+def test_labels_are_in_the_leaflets_language_only(minimal_dist, lang, present, absent):
+    text = flat(pdf_text(minimal_dist / lang / "premiere.pdf"))
+    for label in present:
+        assert label in text, label
+    for label in absent:
+        assert label not in text, label
+
+
+def test_the_page_footer_counts_pages_in_the_pages_language(minimal_dist):
+    pages = pdf_pages_text(minimal_dist / "en" / "premiere.pdf")
+    assert [page.rstrip().splitlines()[-1] for page in pages] == ["Page 1 of 2", "Page 2 of 2"]
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_pdf_is_tagged_with_language_and_title(minimal_dist, lang):
+    reader = PdfReader(minimal_dist / lang / "premiere.pdf")
+    root = reader.trailer["/Root"]
+    assert root["/Lang"] == lang
+    assert bool(root["/MarkInfo"]["/Marked"])
+    assert "/StructTreeRoot" in root
+    xmp = reader.xmp_metadata.stream.get_data().decode()
+    assert 'pdfuaid:part="1"' in xmp
+    title = {"fr": "Première fiche d’essai", "en": "First test leaflet"}[lang]
+    assert reader.metadata.title == title
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_every_font_is_a_bundled_one_embedded_and_subset(minimal_dist, lang):
+    families = bundled_family_names()
+    for document in ("premiere", "seconde"):
+        fonts = pdf_fonts(minimal_dist / lang / f"{document}.pdf")
+        assert fonts
+        for font in fonts:
+            assert font["embedded"] and font["subset"], font
+            assert any(font["name"].replace("-", "").startswith(family)
+                       for family in families), f"{font['name']} is not a bundled font"
+
+
+def test_french_typography_reaches_the_pdf(minimal_dist):
+    text = pdf_text(minimal_dist / "fr" / "premiere.pdf")
+    assert "Pourquoi cette fiche\u202f?" in text
+    assert "«\u202fsorte" in text and "d’anesthésie\u202f»" in flat(text)
+    assert "\u221270\u00a0°C" in text and "30\u00a0%" in text
+    assert "légère\u202f!" in text
+
+
+def test_every_character_of_the_text_is_drawn_by_the_bundled_fonts(minimal_dist):
+    covered = bundled_characters() | {"\n", " "}
+    for path in minimal_dist.rglob("*.pdf"):
+        missing = set(pdf_text(path)) - covered
+        assert not missing, f"{path.name}: {sorted(missing)}"
+
+
+def test_images_keep_their_alt_text_in_the_tagged_pdf(minimal_dist):
+    data = (minimal_dist / "en" / "premiere.pdf").read_bytes()
+    reader = PdfReader(minimal_dist / "en" / "premiere.pdf")
+    figures = []
+
+    def walk(node):
+        node = node.get_object()
+        if node.get("/S") == "/Figure":
+            figures.append(str(node.get("/Alt")))
+        kids = node.get("/K")
+        if isinstance(kids, list):
+            for kid in kids:
+                if hasattr(kid, "get_object") and hasattr(kid.get_object(), "get"):
+                    walk(kid)
+        elif kids is not None and hasattr(kids, "get_object") and hasattr(kids.get_object(), "get"):
+            walk(kids)
+
+    walk(reader.trailer["/Root"]["/StructTreeRoot"])
+    assert data
+    assert figures == ["Diagram of a knee seen from the front"]
