@@ -34,7 +34,7 @@ class Document:
     body_line: int  # line of the file where the body's first line stands (1-based)
     version: str | None = None  # French: the document's version, printed on the leaflet
     review: str | None = None  # translations: "draft" or "reviewed"
-    follows: str | None = None  # translations: fingerprint of the French text they follow
+    follows: str | None = None  # translations: the version of the French document they follow
     pages: int | None = None  # the number of A5 pages the leaflet must fit, if declared
 
     @property

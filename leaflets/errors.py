@@ -22,7 +22,7 @@ class LeafletError(Exception):
     def location(self, root: Path | None = None) -> str:
         """Return `path:line` (path relative to `root` when it lies under it)."""
         if self.path is None:
-            return "publication"
+            return ""
         shown = self.path
         if root is not None:
             try:
@@ -32,6 +32,9 @@ class LeafletError(Exception):
         return f"{shown}:{self.line}" if self.line else str(shown)
 
     def describe(self, root: Path | None = None) -> str:
+        """One line for the user: `path:line: message`, or the message alone if no file."""
+        if self.path is None:
+            return self.message
         return f"{self.location(root)}: {self.message}"
 
 
@@ -49,6 +52,10 @@ class CatalogError(LeafletError):
 
 class RenderError(LeafletError):
     """A page cannot be rendered (template error, refused resource, missing font)."""
+
+
+class SystemLibraryError(LeafletError):
+    """A library the system must provide (Pango, for WeasyPrint) is missing."""
 
 
 class InputErrors(Exception):

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from .errors import RenderError
+from .errors import RenderError, SystemLibraryError
 
 PDF_VARIANT = "pdf/ua-1"
 
@@ -33,8 +33,13 @@ def write_pdf(job: PdfJob) -> bytes:
     Raises RenderError when the page asks for a file outside `job.allowed_dirs` or a file
     that does not exist (a missing font, image or stylesheet).
     """
-    from weasyprint import HTML
-    from weasyprint.text.fonts import FontConfiguration
+    try:
+        from weasyprint import HTML
+        from weasyprint.text.fonts import FontConfiguration
+    except OSError as error:  # WeasyPrint loads Pango when imported
+        raise SystemLibraryError(
+            None, None, f"WeasyPrint cannot load a system library ({error}): install Pango "
+            "with `sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0`, or run `make`") from None
 
     fetcher = _project_fetcher(job.allowed_dirs)
     warnings = _WarningCollector()

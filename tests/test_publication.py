@@ -38,3 +38,74 @@ def test_real_ebooks_pass_epubcheck(real_build, lang):
     project, _ = real_build
     report = epubcheck(project / "dist" / lang / "algoradiologie-douleur.epub")
     assert [m["message"] for m in report["messages"]] == []
+
+
+LEAFLETS = ["algoradiologie", "articulations-tendons", "colonne-vertebrale", "endometriose",
+            "cancers", "limites"]
+
+
+def front_matter(path):
+    from leaflets.content import read_document
+
+    return read_document(path, path.parent.name, path.parent.name != "fr")
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+@pytest.mark.parametrize("slug", LEAFLETS)
+def test_each_leaflet_fits_four_a5_pages(real_build, lang, slug):
+    from pypdf import PdfReader
+
+    project, _ = real_build
+    document = front_matter(project / "content" / lang / f"{slug}.md")
+    assert document.pages == 4
+    reader = PdfReader(project / "dist" / lang / f"{slug}.pdf")
+    assert len(reader.pages) <= 4
+    width, height = (float(v) * 25.4 / 72 for v in reader.pages[0].mediabox[2:])
+    assert (round(width), round(height)) == (148, 210)  # A5
+
+
+ARTICLE_CREDIT = ["Jean-François Budzik", "The Conversation", "2025",
+                  "Hernies discales, endométriose, cancers… Mieux traiter les douleurs grâce à "
+                  "la radiologie"]
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_the_sources_credit_the_article_in_every_language(real_build, lang):
+    project, _ = real_build
+    text = " ".join(pdf_text(project / "dist" / lang / "a-propos.pdf").split())
+    for words in ARTICLE_CREDIT:
+        assert words in text, words
+
+
+def test_every_translation_records_the_french_version_it_follows():
+    from conftest import REPO
+
+    for path in sorted((REPO / "content" / "en").glob("*.md")):
+        translation = front_matter(path)
+        source = front_matter(REPO / "content" / "fr" / path.name)
+        assert translation.follows == source.version, path.name
+        assert translation.review in ("draft", "reviewed")
+
+
+def outline(markdown_text):
+    """The block structure of a Markdown body: heading levels, list items, tables, links."""
+    import re
+
+    shape = []
+    for line in markdown_text.splitlines():
+        if match := re.match(r"(#+) ", line):
+            shape.append(f"h{len(match.group(1))}")
+        elif re.match(r"\s*([-*]|\d+\.) ", line):
+            shape.append("li")
+        elif line.startswith("|"):
+            shape.append("tr")
+        shape += ["link"] * len(re.findall(r"\]\(", line))
+    return shape
+
+
+def test_translations_keep_the_french_structure():
+    from conftest import REPO
+
+    for path in sorted((REPO / "content" / "en").glob("*.md")):
+        source = front_matter(REPO / "content" / "fr" / path.name)
+        assert outline(front_matter(path).body) == outline(source.body), path.name
