@@ -9,16 +9,18 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .catalogs import load_translations
+from .catalogs import TERMINOLOGY, load_terminology, load_translations, po_path
 from .config import Publication, load_publication
 from .content import Contents, Document, load_contents
 from .cover import draw_cover
 from .epub import BookTexts, Chapter, make_epub
-from .errors import LeafletError, raise_if_any
-from .files import write_atomically
+from .errors import Finding, LeafletError, raise_if_any
+from .files import shown_path, write_atomically
 from .markup import Markup, render_markdown
 from .pdf import PdfJob, write_pdf
 from .render import PageContext, Renderer
+from .terminology import (approved_terms, check_translation, read_glossary,
+                          untranslated_findings, without_plurals)
 
 FORMATS = ("pdf", "epub")
 progress = logging.getLogger("leaflets.progress")
@@ -31,6 +33,7 @@ class BuildOptions:
     languages: tuple[str, ...] = ()  # empty: every language of the publication
     formats: tuple[str, ...] = FORMATS
     force: bool = False
+    strict: bool = False  # any quality finding stops the build before it writes anything
 
 
 @dataclass(frozen=True)
@@ -48,8 +51,13 @@ class BuildReport:
     built: list[Target] = field(default_factory=list)
     up_to_date: list[Target] = field(default_factory=list)
     failed: list[tuple[Target, LeafletError]] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    refused: bool = False  # --strict and findings: nothing was built
 
     def summary(self) -> str:
+        if self.refused:
+            return (f"{len(self.findings)} finding(s) and --strict: nothing was built "
+                    "(`build.py check` lists them)")
         return (f"{len(self.built)} built, {len(self.up_to_date)} up to date, "
                 f"{len(self.failed)} failed")
 
@@ -75,6 +83,8 @@ def load_project(root: Path) -> Project:
     errors: list[LeafletError] = []
     for lang in publication.languages:
         for document in contents.documents(lang):
+            if document.slug == publication.glossary:
+                document = without_plurals(document)
             try:
                 markups[lang, document.slug] = render_markdown(document, publication.content_dir)
             except LeafletError as error:
@@ -83,10 +93,31 @@ def load_project(root: Path) -> Project:
                 errors.extend(group.exceptions)
         try:
             load_translations(publication, lang)
+            load_terminology(publication, lang)
         except LeafletError as error:
             errors.append(error)
     raise_if_any(errors)
     return Project(publication, contents, markups)
+
+
+def terminology_findings(project: Project, languages: tuple[str, ...] = ()) -> list[Finding]:
+    """Key terms not translated as approved, forbidden variants, and terms with no approved
+    translation yet, for every translated document of `languages` (default: all targets)."""
+    publication = project.publication
+    if publication.glossary is None:
+        return []
+    glossary = project.contents.get(publication.source_language, publication.glossary)
+    terms = read_glossary(glossary) if glossary else []
+    findings: list[Finding] = []
+    for lang in languages or publication.target_languages:
+        if lang == publication.source_language:
+            continue
+        approved = approved_terms(terms, load_terminology(publication, lang))
+        findings += untranslated_findings(approved, po_path(publication, lang, TERMINOLOGY))
+        for translation in project.contents.documents(lang):
+            source = project.contents.get(publication.source_language, translation.slug)
+            findings += check_translation(source, translation, approved, publication.root)
+    return findings
 
 
 def plan_targets(project: Project, options: BuildOptions) -> list[Target]:
@@ -113,7 +144,12 @@ def build(root: Path, options: BuildOptions) -> BuildReport:
         raise_if_any([LeafletError(project.publication.path, None,
                                    f"language '{code}' is not in the publication's languages")
                       for code in unknown])
-    report = BuildReport()
+    report = BuildReport(findings=terminology_findings(project, options.languages))
+    for finding in report.findings:
+        progress.warning("%s", finding.describe(root))
+    if options.strict and report.findings:
+        report.refused = True
+        return report
     renderers: dict[str, Renderer] = {}
     targets = plan_targets(project, options)
     for number, target in enumerate(targets, start=1):
@@ -125,11 +161,12 @@ def build(root: Path, options: BuildOptions) -> BuildReport:
         except LeafletError as error:
             report.failed.append((target, error))
             progress.error("[%d/%d] failed %s: %s", number, len(targets),
-                           _shown(target.output, root), error.describe(root))
+                           shown_path(target.output, root), error.describe(root))
             continue
         write_atomically(target.output, data)
         report.built.append(target)
-        progress.info("[%d/%d] %s (%.1f s)", number, len(targets), _shown(target.output, root),
+        progress.info("[%d/%d] %s (%.1f s)", number, len(targets),
+                      shown_path(target.output, root), time.perf_counter() - started)
                       time.perf_counter() - started)
     return report
 
@@ -193,10 +230,3 @@ def source_date(project: Project, lang: str) -> datetime.datetime:
         return datetime.datetime.fromtimestamp(int(epoch), datetime.timezone.utc)
     newest = max(doc.updated for doc in project.contents.documents(lang))
     return datetime.datetime.combine(newest, datetime.time(), datetime.timezone.utc)
-
-
-def _shown(path: Path, root: Path) -> str:
-    try:
-        return path.relative_to(root).as_posix()
-    except ValueError:
-        return str(path)

@@ -21,10 +21,13 @@ from babel.support import Translations
 from jinja2.ext import babel_extract
 
 from .config import PUBLICATION_FILE, Publication
+from .content import read_document
 from .errors import CatalogError
 from .files import write_atomically
+from .terminology import read_glossary
 
 DOMAIN = "messages"
+TERMINOLOGY = "terminology"
 TEMPLATE_PATTERNS = ("*.html", "*.xhtml")
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2)}
 PROJECT = "Algoradiologie interventionnelle - patient leaflets"
@@ -33,6 +36,12 @@ HEADER = """\
 # The labels of the templates, and the book's texts from publication.yml.
 # Copyright (C) YEAR ORGANIZATION
 # Update with `python build.py catalogs`; translate with any PO editor.
+#"""
+TERMINOLOGY_HEADER = """\
+# Translations template for PROJECT: the key terms.
+# Made from the French glossary; msgstr is the approved term.
+# A translator comment "# forbidden: a; b" lists renderings not to use.
+# Copyright (C) YEAR ORGANIZATION
 #"""
 
 
@@ -71,33 +80,62 @@ def extract_messages(publication: Publication) -> Catalog:
     return catalog
 
 
+def extract_terminology(publication: Publication) -> Catalog | None:
+    """The key terms of the French glossary as a template catalog (None without a glossary).
+
+    msgid is the canonical French term (msgid_plural its plural), the definition an
+    extracted comment, the reference the glossary heading's line.
+    """
+    if publication.glossary is None:
+        return None
+    path = publication.content_dir / publication.source_language / f"{publication.glossary}.md"
+    relative = path.relative_to(publication.root).as_posix()
+    catalog = _new_catalog(publication, None, TERMINOLOGY_HEADER)
+    for term in read_glossary(read_document(path, publication.source_language, False)):
+        catalog.add((term.source, term.plural) if term.plural else term.source,
+                    locations=[(relative, term.line)], auto_comments=[term.definition])
+    return catalog
+
+
 def update_catalogs(publication: Publication,
                     now: datetime.datetime | None = None) -> list[CatalogChange]:
-    """Extract the template, then update and compile every target language's catalog.
+    """Extract the templates, then update and compile every target language's catalogs.
 
     Files are rewritten only when their messages change, so a catalog run that changes
     nothing leaves no diff. Changed msgids become fuzzy with the previous msgid kept.
     """
     now = now or datetime.datetime.now(datetime.timezone.utc)
-    template = extract_messages(publication)
-    changes = [_write_if_changed(template_path(publication), template, now)]
-    for lang in publication.target_languages:
-        path = po_path(publication, lang)
-        if path.exists():
-            catalog = read_catalog(path, lang)
-            catalog.update(template, update_header_comment=False, update_creation_date=False)
-        else:
-            catalog = _new_catalog(publication, lang)
-            catalog.update(template)
-        changes.append(_write_if_changed(path, catalog, now))
-        buffer = io.BytesIO()
-        write_mo(buffer, catalog)  # fuzzy entries left out, as msgfmt does
-        write_atomically(path.with_suffix(".mo"), buffer.getvalue())
+    templates = {DOMAIN: extract_messages(publication),
+                 TERMINOLOGY: extract_terminology(publication)}
+    changes = []
+    for domain, template in templates.items():
+        if template is None:
+            continue
+        changes.append(_write_if_changed(template_path(publication, domain), template, now))
+        for lang in publication.target_languages:
+            path = po_path(publication, lang, domain)
+            if path.exists():
+                catalog = read_catalog(path, lang)
+                catalog.update(template, update_header_comment=False,
+                               update_creation_date=False)
+            else:
+                catalog = _new_catalog(publication, lang, template.header_comment)
+                catalog.update(template)
+            changes.append(_write_if_changed(path, catalog, now))
+            buffer = io.BytesIO()
+            write_mo(buffer, catalog)  # fuzzy entries left out, as msgfmt does
+            write_atomically(path.with_suffix(".mo"), buffer.getvalue())
     return changes
 
 
-def _new_catalog(publication: Publication, lang: str | None) -> Catalog:
-    return Catalog(locale=lang, header_comment=HEADER, project=PROJECT, version="1.0",
+def load_terminology(publication: Publication, lang: str) -> Catalog | None:
+    """The approved terms of `lang` (None when it has no terminology catalog)."""
+    path = po_path(publication, lang, TERMINOLOGY)
+    return read_catalog(path, lang) if path.exists() else None
+
+
+def _new_catalog(publication: Publication, lang: str | None, header: str = "") -> Catalog:
+    return Catalog(locale=lang, header_comment=header or HEADER, project=PROJECT, version="1.0",
                    copyright_holder=publication.book.publisher,
                    msgid_bugs_address=publication.online_url,
                    language_team=f"{lang} <{publication.online_url}>" if lang else None,

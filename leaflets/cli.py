@@ -14,12 +14,12 @@ import traceback
 from pathlib import Path
 from typing import TextIO
 
-from .build import FORMATS, BuildOptions, build
+from .build import FORMATS, BuildOptions, build, load_project, terminology_findings
 from .catalogs import update_catalogs
 from .config import load_publication
 from .errors import InputErrors, LeafletError
 
-COMMANDS = ("build", "catalogs", "clean")
+COMMANDS = ("build", "check", "catalogs", "clean")
 
 
 def main(argv: list[str] | None = None, stdout: TextIO | None = None,
@@ -66,11 +66,18 @@ def _run(args: argparse.Namespace, root: Path, stdout: TextIO) -> int:
         shutil.rmtree(dist, ignore_errors=True)
         print(f"removed {dist.relative_to(root)}/", file=stdout)
         return 0
+    if args.command == "check":
+        findings = terminology_findings(load_project(root), _split(args.lang))
+        for finding in findings:
+            print(finding.describe(root), file=stdout)
+        errors = [finding for finding in findings if finding.severity == "error"]
+        print(f"{len(errors)} error(s), {len(findings) - len(errors)} warning(s)", file=stdout)
+        return 1 if errors or (args.strict and findings) else 0
     options = BuildOptions(languages=_split(args.lang), formats=_split(args.format) or FORMATS,
-                           force=args.force)
+                           force=args.force, strict=args.strict)
     report = build(root, options)
     print(report.summary(), file=stdout)
-    return 1 if report.failed else 0
+    return 1 if report.failed or report.refused else 0
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -85,6 +92,12 @@ def _parser() -> argparse.ArgumentParser:
     build_parser.add_argument("--lang", help="languages to build, e.g. fr,en (default: all)")
     build_parser.add_argument("--format", help="pdf, epub or both (default: pdf,epub)")
     build_parser.add_argument("--force", action="store_true", help="rebuild every output")
+    build_parser.add_argument("--strict", action="store_true",
+                              help="build nothing when `check` has any finding")
+    check_parser = commands.add_parser(
+        "check", help="key terms of the translations; exit 1 on an error")
+    check_parser.add_argument("--lang", help="languages to check, e.g. en (default: all)")
+    check_parser.add_argument("--strict", action="store_true", help="warnings also fail")
     commands.add_parser("catalogs", help="extract, update and compile the gettext catalogs")
     commands.add_parser("clean", help="remove dist/")
     return parser

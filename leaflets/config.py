@@ -46,6 +46,8 @@ class Publication:
     online_url: str
     book: Book
     documents: tuple[str, ...]
+    # The document whose ## headings are the key terms (the terminology catalog's source).
+    glossary: str | None = field(default=None, kw_only=True)
     # Lines of the texts that become catalog messages, for the #: references.
     message_lines: dict[str, int] = field(hash=False, compare=False)
     document_lines: dict[str, int] = field(hash=False, compare=False)
@@ -181,7 +183,8 @@ def load_publication(root: Path) -> Publication:
 
 def _read_publication(reader: _Reader, root: Path, document: yaml.Node | None) -> Publication:
     top = reader.mapping(document or yaml.MappingNode("tag:yaml.org,2002:map", []),
-                         "publication", {"languages", "online_url", "book", "documents"})
+                         "publication", {"languages", "online_url", "book", "documents"},
+                         {"glossary"})
     languages = reader.mapping(top["languages"], "languages", {"source", "targets"},
                                 {"rtl", "locales"}) \
         if "languages" in top else {}
@@ -212,9 +215,18 @@ def _read_publication(reader: _Reader, root: Path, document: yaml.Node | None) -
         root=root, path=root / PUBLICATION_FILE, source_language=source,
         target_languages=targets, rtl_languages=frozenset(rtl), regional_locales=regional,
         online_url=online_url.rstrip("/") + "/", book=book, documents=documents,
+        glossary=_read_glossary_key(reader, top, documents),
         message_lines=reader.message_lines,
         document_lines={slug: node.start_mark.line + 1
                         for node, slug in zip(document_nodes, documents)})
+
+
+def _read_glossary_key(reader: _Reader, top: dict[str, yaml.Node],
+                       documents: tuple[str, ...]) -> str | None:
+    slug = reader.text(top, "glossary", "glossary")
+    if slug and slug not in documents:
+        reader.error(top["glossary"], f"glossary: '{slug}' is not one of the documents")
+    return slug or None
 
 
 def _read_book(reader: _Reader, node: yaml.Node | None, languages: tuple[str, ...]) -> Book:

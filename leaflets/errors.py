@@ -81,3 +81,10 @@ class Finding:
     rule: str
     message: str
     severity: str = "error"  # "error" or "warning"
+
+    def describe(self, root: Path | None = None) -> str:
+        """One line: `path:line: severity: message`, the path relative to `root`."""
+        shown = self.path
+        if root is not None and self.path.is_relative_to(root):
+            shown = self.path.relative_to(root)
+        return f"{shown}:{self.line}: {self.severity}: {self.message}"

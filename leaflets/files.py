@@ -25,3 +25,8 @@ def write_atomically(path: Path, data: bytes) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def shown_path(path: Path, root: Path) -> str:
+    """`path` as the user sees it: relative to the project folder when it lies inside."""
+    return path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)

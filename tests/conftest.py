@@ -30,12 +30,17 @@ class Run:
 
 
 def make_project(fixture: str, destination: Path) -> Path:
-    """Copy fixture `fixture` to `destination` with the project's templates, styles, catalogs."""
-    shutil.copytree(FIXTURES / fixture, destination)
+    """Copy the project's templates, styles and catalogs to `destination`, then fixture
+    `fixture` over them (a fixture's own catalogs replace the project's)."""
     for part in PROJECT_PARTS:
-        if not (destination / part).exists():
-            shutil.copytree(REPO / part, destination / part,
-                            ignore=shutil.ignore_patterns("*.mo"))
+        shutil.copytree(REPO / part, destination / part, ignore=shutil.ignore_patterns("*.mo"))
+    if (FIXTURES / fixture / "locales").exists():
+        shutil.rmtree(destination / "locales")
+        (destination / "locales").mkdir()
+        shutil.copy(REPO / "locales" / "messages.pot", destination / "locales")
+        shutil.copytree(REPO / "locales" / "en", destination / "locales" / "en",
+                        ignore=shutil.ignore_patterns("*.mo", "terminology.po"))
+    shutil.copytree(FIXTURES / fixture, destination, dirs_exist_ok=True)
     return destination
 
 

@@ -1,0 +1,238 @@
+"""The key terms: read from the French glossary, approved per language in a gettext catalog,
+and checked in every translation.
+
+The glossary's `## ` headings are the terms, each followed by its definition; a countable term
+gives its plural after a slash (`## Infiltration / infiltrations`), which the printed glossary
+does not show. locales/LANG/LC_MESSAGES/terminology.po holds the approved rendering of each
+term; a translator comment `# forbidden: a; b` lists renderings that must not be used.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from babel.messages.catalog import Catalog
+
+from .content import Document
+from .errors import Finding
+from .files import shown_path
+
+DOMAIN = "terminology"
+FORBIDDEN_PREFIX = "forbidden:"
+HEADING = re.compile(r"^## +(?P<term>[^/]+?)(?: */ *(?P<plural>.+?))? *$")
+# French elided articles and pronouns glued to the next word: l'infiltration, d'embolisation.
+ELISION = r"(?:[cdjlmnst]|qu|jusqu|lorsqu|puisqu)['\u2019]"
+SPACE = r"[\s\u00a0\u202f-]+"
+
+
+@dataclass(frozen=True)
+class Term:
+    """A key term of the French glossary."""
+
+    source: str  # canonical French form, singular
+    plural: str | None
+    definition: str
+    line: int  # of its heading in the glossary file
+
+
+@dataclass(frozen=True)
+class ApprovedTerm:
+    """A term's approved rendering in one language, from that language's catalog."""
+
+    term: Term
+    singular: str | None  # None: no approved rendering yet (empty or fuzzy msgstr)
+    plural: str | None
+    forbidden: tuple[str, ...]
+    catalog_line: int
+
+
+def read_glossary(document: Document) -> list[Term]:
+    """The terms of a glossary document, in the file's order."""
+    terms: list[Term] = []
+    lines = document.body.splitlines()
+    for index, line in enumerate(lines):
+        match = HEADING.match(line)
+        if not match:
+            continue
+        definition: list[str] = []
+        for following in lines[index + 1:]:
+            if following.startswith("#"):
+                break
+            definition.append(following.strip())
+        terms.append(Term(match["term"].strip(), (match["plural"] or "").strip() or None,
+                          " ".join(part for part in definition if part),
+                          document.body_line + index))
+    return terms
+
+
+def without_plurals(document: Document) -> Document:
+    """The glossary as readers see it: `## Infiltration / infiltrations` shows `Infiltration`."""
+    body = "\n".join(re.sub(r"^(## +[^/\n]+?) */ *.+$", r"\1", line)
+                     for line in document.body.splitlines())
+    return replace(document, body=body + "\n")
+
+
+def approved_terms(terms: list[Term], catalog: Catalog | None) -> list[ApprovedTerm]:
+    """Each term with its approved rendering in `catalog`'s language."""
+    approved = []
+    for term in terms:
+        message = catalog.get(term.source) if catalog is not None else None
+        singular = plural = None
+        forbidden: tuple[str, ...] = ()
+        line = 0
+        if message is not None:
+            line = message.lineno or 0
+            strings = message.string if isinstance(message.string, tuple) else (message.string,)
+            if strings and strings[0] and not message.fuzzy:
+                singular = strings[0]
+                plural = strings[1] if len(strings) > 1 and strings[1] else None
+            for comment in message.user_comments:
+                if comment.strip().lower().startswith(FORBIDDEN_PREFIX):
+                    variants = comment.strip()[len(FORBIDDEN_PREFIX):].split(";")
+                    forbidden += tuple(v.strip() for v in variants if v.strip())
+        approved.append(ApprovedTerm(term, singular, plural, forbidden, line))
+    return approved
+
+
+def term_pattern(*forms: str | None, elision: bool = False) -> re.Pattern[str]:
+    """A case-insensitive pattern for whole-word uses of `forms`, each word's plural included.
+
+    A form inside a longer word does not match ("infiltration" in "infiltrations" does, with
+    its plural; "ablation" in "cryoablation" does not).
+    """
+    alternatives = []
+    for form in filter(None, forms):
+        words = [re.escape(word) + r"(?:s|x)?" for word in form.split()]
+        alternatives.append(SPACE.join(words))
+    prefix = f"(?:{ELISION})?" if elision else ""
+    return re.compile(rf"(?<![\w-]){prefix}(?:{'|'.join(alternatives)})(?![\w])",
+                      re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Block:
+    """A unit of a document that a translation renders one to one."""
+
+    kind: str  # "title", "summary", "heading", "item", "cell" or "paragraph"
+    text: str
+    line: int
+    section: str  # the heading above it ("" before the first)
+    section_index: int
+
+
+def blocks(document: Document) -> list[Block]:
+    """The document's title, summary, headings, list items, table cells and paragraphs."""
+    found: list[Block] = []
+    text_lines = document.path.read_text(encoding="utf-8").splitlines()
+    for number, line in enumerate(text_lines[:document.body_line - 1], start=1):
+        for key in ("title", "summary"):
+            if line.startswith(f"{key}:"):
+                found.append(Block(key, line[len(key) + 1:].strip(), number, "", 0))
+    section, section_index, paragraph = "", 0, None
+    for offset, line in enumerate(document.body.splitlines()):
+        number = document.body_line + offset
+        stripped = line.strip()
+        if not stripped:
+            paragraph = None
+            continue
+        if heading := re.match(r"#+ +(.*)", stripped):
+            section, section_index = heading.group(1), section_index + 1
+            found.append(Block("heading", section, number, section, section_index))
+            paragraph = None
+        elif item := re.match(r"(?:[-*+]|\d+\.) +(.*)", stripped):
+            found.append(Block("item", item.group(1), number, section, section_index))
+            paragraph = len(found) - 1
+        elif stripped.startswith("|"):
+            if not re.fullmatch(r"[|:\-\s]+", stripped):
+                found += [Block("cell", cell.strip(), number, section, section_index)
+                          for cell in stripped.strip("|").split("|")]
+            paragraph = None
+        elif paragraph is not None:
+            previous = found[paragraph]
+            found[paragraph] = replace(previous, text=f"{previous.text} {stripped}")
+        else:
+            found.append(Block("paragraph", stripped, number, section, section_index))
+            paragraph = len(found) - 1
+    return found
+
+
+def check_translation(source: Document, translation: Document,
+                      approved: list[ApprovedTerm], root: Path) -> list[Finding]:
+    """Findings for one translated document: key terms not rendered as approved, and
+    forbidden variants wherever they appear."""
+    findings: list[Finding] = []
+    source_blocks, target_blocks = blocks(source), blocks(translation)
+    pairs = _aligned(source_blocks, target_blocks)
+    if pairs is None:
+        findings.append(Finding(translation.path, translation.body_line, "structure",
+                                "blocks do not match the French one to one: key terms are "
+                                "checked section by section", "warning"))
+        pairs = _aligned_by_section(source_blocks, target_blocks)
+    source_name = shown_path(source.path, root)
+    for entry in approved:
+        if entry.singular is None:
+            continue
+        french = term_pattern(entry.term.source, entry.term.plural, elision=True)
+        expected = term_pattern(entry.singular, entry.plural)
+        for source_block, target_block in pairs:
+            if (french.search(_unquoted(source_block.text))
+                    and not expected.search(target_block.text)):
+                findings.append(Finding(
+                    translation.path, target_block.line, "term",
+                    f"[{target_block.section or target_block.kind}] '{entry.term.source}' "
+                    f"({source_name}:{source_block.line}): expected '{entry.singular}', "
+                    f"found: \"{_excerpt(target_block.text)}\""))
+        if entry.forbidden:
+            forbidden = term_pattern(*entry.forbidden)
+            for block in target_blocks:
+                if match := forbidden.search(block.text):
+                    findings.append(Finding(
+                        translation.path, block.line, "forbidden",
+                        f"[{block.section or block.kind}] '{match.group(0)}' must not be used "
+                        f"for '{entry.term.source}': write '{entry.singular}'"))
+    return sorted(set(findings), key=lambda finding: (finding.line, finding.message))
+
+
+def untranslated_findings(approved: list[ApprovedTerm], catalog_path: Path) -> list[Finding]:
+    """One finding per term that has no approved rendering yet in a language."""
+    return [Finding(catalog_path, entry.catalog_line or 1, "untranslated",
+                    f"'{entry.term.source}' has no approved translation yet (empty or fuzzy): "
+                    "its uses are not checked", "warning")
+            for entry in approved if entry.singular is None]
+
+
+def _aligned(source: list[Block], target: list[Block]) -> list[tuple[Block, Block]] | None:
+    if [block.kind for block in source] != [block.kind for block in target]:
+        return None
+    return list(zip(source, target))
+
+
+def _aligned_by_section(source: list[Block], target: list[Block]) -> list[tuple[Block, Block]]:
+    """Pairs of whole sections (a section as one block) when blocks do not align."""
+    def sections(found: list[Block]) -> list[Block]:
+        merged: dict[int, Block] = {}
+        for block in found:
+            if block.section_index in merged:
+                first = merged[block.section_index]
+                merged[block.section_index] = replace(first, text=f"{first.text} {block.text}")
+            else:
+                merged[block.section_index] = replace(block, kind="section")
+        return list(merged.values())
+
+    source_sections, target_sections = sections(source), sections(target)
+    if len(source_sections) != len(target_sections):
+        whole = [replace(target_sections[0], text=" ".join(b.text for b in target_sections))]
+        return [(replace(source_sections[0], text=" ".join(b.text for b in source_sections)),
+                 whole[0])]
+    return list(zip(source_sections, target_sections))
+
+
+def _unquoted(text: str) -> str:
+    """`text` without its quotations: a quoted title is cited as it is, not translated."""
+    return re.sub(r'"[^"]*"|«[^»]*»|\u201c[^\u201d]*\u201d', " ", text)
+
+
+def _excerpt(text: str, width: int = 60) -> str:
+    return text if len(text) <= width else text[:width - 1] + "…"

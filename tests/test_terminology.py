@@ -1,0 +1,114 @@
+"""Key terms: the glossary's catalog, and the check of every translation against it."""
+
+import pytest
+
+from conftest import copy_real_project, make_project, run_cli
+from leaflets.catalogs import read_catalog
+from leaflets.terminology import term_pattern
+
+EXPECTED_CHECK = """\
+locales/en/LC_MESSAGES/terminology.po:33: warning: 'Embolisation' has no approved translation \
+yet (empty or fuzzy): its uses are not checked
+content/en/soin.md:8: error: [What is nerve freezing?] 'Cryoneurolyse' (content/fr/soin.md:7): \
+expected 'cryoneurolysis', found: "What is nerve freezing?"
+content/en/soin.md:12: error: [What is nerve freezing?] 'cryo-neurolysis' must not be used for \
+'Cryoneurolyse': write 'cryoneurolysis'
+2 error(s), 1 warning(s)
+"""
+
+
+@pytest.fixture
+def terms_project(tmp_path):
+    return make_project("terms", tmp_path / "project")
+
+
+def test_check_gives_exactly_the_expected_findings_with_their_lines(terms_project):
+    run = run_cli(terms_project, "check")
+    assert run.status == 1
+    assert run.stdout == EXPECTED_CHECK
+
+
+def test_a_term_with_no_approved_translation_is_reported_once_per_language(terms_project):
+    run = run_cli(terms_project, "check")
+    assert run.stdout.count("'Embolisation' has no approved translation") == 1
+
+
+def test_an_approved_rendering_everywhere_passes(terms_project):
+    translation = terms_project / "content" / "en" / "soin.md"
+    text = translation.read_text()
+    translation.write_text(text.replace("What is nerve freezing?", "What is cryoneurolysis?")
+                           .replace(", as in cryo-neurolysis", ""))
+    run = run_cli(terms_project, "check")
+    assert run.status == 0
+    assert "error" not in run.stdout.replace("0 error(s)", "")
+
+
+def test_plain_build_warns_and_goes_on_strict_build_refuses(terms_project):
+    run = run_cli(terms_project, "--format", "epub")
+    assert run.status == 0
+    assert "content/en/soin.md:12: error:" in run.stderr
+    assert (terms_project / "dist" / "en" / "terms-book.epub").exists()
+    strict = run_cli(terms_project, "--strict", "--format", "epub", "--lang", "en")
+    assert strict.status == 1
+    assert "--strict: nothing was built" in strict.stdout
+
+
+@pytest.mark.parametrize("text, found", [
+    ("L'infiltration vient avant.", True),
+    ("l’infiltration", True),
+    ("Des infiltrations sont possibles.", True),
+    ("D'INFILTRATION", True),
+    ("Une préinfiltration n'est pas une infiltration", True),
+    ("Une préinfiltration seulement.", False),
+    ("infiltrationnel", False),
+])
+def test_french_forms_match_with_elision_and_plural_but_not_inside_a_word(text, found):
+    pattern = term_pattern("Infiltration", "infiltrations", elision=True)
+    assert bool(pattern.search(text)) is found
+
+
+def test_multiword_terms_match_their_plural():
+    pattern = term_pattern("Hernie discale", "hernies discales", elision=True)
+    assert pattern.search("deux hernies discales")
+    assert pattern.search("une hernie\u00a0discale")
+    assert not pattern.search("une hernie inguinale")
+
+
+def test_the_glossary_becomes_the_terminology_template(tmp_path):
+    project = copy_real_project(tmp_path / "project")
+    template = read_catalog(project / "locales" / "terminology.pot", None)
+    infiltration = template.get("Infiltration")
+    assert infiltration.id == ("Infiltration", "infiltrations")
+    assert infiltration.locations == [("content/fr/glossaire.md", 64)]
+    assert infiltration.auto_comments[0].startswith("Injection d'un produit")
+    lines = (project / "content" / "fr" / "glossaire.md").read_text().splitlines()
+    assert lines[63] == "## Infiltration / infiltrations"
+
+
+def test_the_real_translations_use_the_approved_terms(tmp_path):
+    project = copy_real_project(tmp_path / "project")
+    run = run_cli(project, "check")
+    assert run.stdout == "0 error(s), 0 warning(s)\n", run.stdout
+    assert run.status == 0
+
+
+def test_english_terminology_has_plural_forms_from_babel(tmp_path):
+    project = copy_real_project(tmp_path / "project")
+    catalog = read_catalog(project / "locales" / "en" / "LC_MESSAGES" / "terminology.po", "en")
+    assert catalog.num_plurals == 2
+    assert catalog.get("Hernie discale").string == ("herniated disc", "herniated discs")
+
+
+def test_a_changed_glossary_term_becomes_fuzzy_and_the_others_stay(tmp_path):
+    project = copy_real_project(tmp_path / "project")
+    glossary = project / "content" / "fr" / "glossaire.md"
+    glossary.write_text(glossary.read_text().replace("## Cryoneurolyse\n", "## Cryoneurolyses\n"))
+    assert run_cli(project, "catalogs").status == 0
+    catalog = read_catalog(project / "locales" / "en" / "LC_MESSAGES" / "terminology.po", "en")
+    changed = catalog.get("Cryoneurolyses")
+    assert changed.fuzzy
+    assert changed.string == "Cryoneurolysis"
+    kept = [m for m in catalog if m.id and m.id != "Cryoneurolyses"]
+    assert kept and all(not m.fuzzy and m.string for m in kept)
+    po = (project / "locales" / "en" / "LC_MESSAGES" / "terminology.po").read_text()
+    assert '#, fuzzy\n#| msgid "Cryoneurolyse"\nmsgid "Cryoneurolyses"' in po
