@@ -167,7 +167,6 @@ def build(root: Path, options: BuildOptions) -> BuildReport:
         report.built.append(target)
         progress.info("[%d/%d] %s (%.1f s)", number, len(targets),
                       shown_path(target.output, root), time.perf_counter() - started)
-                      time.perf_counter() - started)
     return report
 
 
