@@ -19,8 +19,8 @@ from .files import shown_path, write_atomically
 from .markup import Markup, render_markdown
 from .pdf import PdfJob, write_pdf
 from .render import PageContext, Renderer
-from .terminology import (approved_terms, check_translation, read_glossary,
-                          untranslated_findings, without_plurals)
+from .terminology import (approved_terms, check_translation, glossary_for_readers,
+                          read_glossary, untranslated_findings)
 
 FORMATS = ("pdf", "epub")
 progress = logging.getLogger("leaflets.progress")
@@ -84,7 +84,7 @@ def load_project(root: Path) -> Project:
     for lang in publication.languages:
         for document in contents.documents(lang):
             if document.slug == publication.glossary:
-                document = without_plurals(document)
+                document = glossary_for_readers(document)
             try:
                 markups[lang, document.slug] = render_markdown(document, publication.content_dir)
             except LeafletError as error:

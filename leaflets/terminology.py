@@ -10,6 +10,7 @@ term; a translator comment `# forbidden: a; b` lists renderings that must not be
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -67,11 +68,28 @@ def read_glossary(document: Document) -> list[Term]:
     return terms
 
 
-def without_plurals(document: Document) -> Document:
-    """The glossary as readers see it: `## Infiltration / infiltrations` shows `Infiltration`."""
-    body = "\n".join(re.sub(r"^(## +[^/\n]+?) */ *.+$", r"\1", line)
-                     for line in document.body.splitlines())
-    return replace(document, body=body + "\n")
+def glossary_for_readers(document: Document) -> Document:
+    """The glossary as readers see it: entries in alphabetical order, singular headings only
+    (`## Infiltration / infiltrations` shows `Infiltration`)."""
+    lines = document.body.splitlines()
+    starts = [index for index, line in enumerate(lines) if HEADING.match(line)]
+    if not starts:
+        return document
+    entries = []
+    for start, end in zip(starts, [*starts[1:], len(lines)]):
+        heading = HEADING.match(lines[start])["term"].strip()
+        body = "\n".join(lines[start + 1:end]).strip("\n")
+        entries.append((collation_key(heading), f"## {heading}\n\n{body}\n"))
+    preamble = "\n".join(lines[:starts[0]]).strip("\n")
+    ordered = "\n".join(text for _, text in sorted(entries))
+    return replace(document, body=(f"{preamble}\n\n" if preamble else "") + ordered)
+
+
+def collation_key(text: str) -> tuple[str, str]:
+    """Dictionary order for Latin-script languages: accents and case count only to break
+    ties, so that "Échographie" sorts with the e's, as French dictionaries do."""
+    folded = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(char for char in folded if not unicodedata.combining(char)), text
 
 
 def approved_terms(terms: list[Term], catalog: Catalog | None) -> list[ApprovedTerm]:

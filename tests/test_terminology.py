@@ -1,5 +1,7 @@
 """Key terms: the glossary's catalog, and the check of every translation against it."""
 
+import datetime
+
 import pytest
 
 from conftest import copy_real_project, make_project, run_cli
@@ -112,3 +114,29 @@ def test_a_changed_glossary_term_becomes_fuzzy_and_the_others_stay(tmp_path):
     assert kept and all(not m.fuzzy and m.string for m in kept)
     po = (project / "locales" / "en" / "LC_MESSAGES" / "terminology.po").read_text()
     assert '#, fuzzy\n#| msgid "Cryoneurolyse"\nmsgid "Cryoneurolyses"' in po
+
+
+def test_the_glossary_is_printed_in_dictionary_order_without_plurals(tmp_path):
+    from leaflets.content import Document
+    from leaflets.terminology import glossary_for_readers
+
+    body = ("## Infiltration / infiltrations\n\nA.\n\n## Échographie\n\nB.\n\n"
+            "## Embolisation\n\nC.\n\n## Cryoneurolyse\n\nD.\n")
+    document = Document("fr", "glossaire", tmp_path / "glossaire.md", "Glossaire", "s",
+                        datetime.date(2026, 11, 24), body, 7)
+    shown = glossary_for_readers(document).body
+    headings = [line for line in shown.splitlines() if line.startswith("## ")]
+    assert headings == ["## Cryoneurolyse", "## Échographie", "## Embolisation",
+                        "## Infiltration"]
+    assert "\n\nB.\n" in shown
+
+
+def test_the_printed_english_glossary_is_alphabetical(real_build):
+    from reading import pdf_pages_text
+
+    project, _ = real_build
+    text = "\n".join(pdf_pages_text(project / "dist" / "en" / "glossaire.pdf"))
+    english = (project / "content" / "en" / "glossaire.md").read_text()
+    terms = [line[3:].split(" / ")[0] for line in english.splitlines() if line.startswith("## ")]
+    positions = [text.index(f"\n{term}\n") for term in sorted(terms, key=str.casefold)]
+    assert positions == sorted(positions)
