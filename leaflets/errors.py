@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from .files import shown_path
+
 
 class LeafletError(Exception):
     """A problem in the project's input, located in a file (and a line when known)."""
@@ -84,7 +86,5 @@ class Finding:
 
     def describe(self, root: Path | None = None) -> str:
         """One line: `path:line: severity: message`, the path relative to `root`."""
-        shown = self.path
-        if root is not None and self.path.is_relative_to(root):
-            shown = self.path.relative_to(root)
+        shown = shown_path(self.path, root) if root is not None else str(self.path)
         return f"{shown}:{self.line}: {self.severity}: {self.message}"

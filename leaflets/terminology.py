@@ -239,11 +239,12 @@ def _aligned_by_section(source: list[Block], target: list[Block]) -> list[tuple[
                 merged[block.section_index] = replace(block, kind="section")
         return list(merged.values())
 
+    def whole(found: list[Block]) -> Block:
+        return replace(found[0], text=" ".join(block.text for block in found))
+
     source_sections, target_sections = sections(source), sections(target)
     if len(source_sections) != len(target_sections):
-        whole = [replace(target_sections[0], text=" ".join(b.text for b in target_sections))]
-        return [(replace(source_sections[0], text=" ".join(b.text for b in source_sections)),
-                 whole[0])]
+        return [(whole(source_sections), whole(target_sections))]
     return list(zip(source_sections, target_sections))
 
 
