@@ -16,11 +16,11 @@ from .cover import draw_cover
 from .epub import BookTexts, Chapter, make_epub
 from .errors import Finding, LeafletError, raise_if_any
 from .files import shown_path, write_atomically
-from .markup import Markup, render_markdown
+from .markup import Markup, TermLink, render_markdown
 from .pdf import PdfJob, write_pdf
 from .render import PageContext, Renderer
 from .terminology import (approved_terms, check_translation, glossary_for_readers,
-                          read_glossary, untranslated_findings)
+                          read_glossary, term_links, untranslated_findings)
 
 FORMATS = ("pdf", "epub")
 progress = logging.getLogger("leaflets.progress")
@@ -210,16 +210,39 @@ def make_book_epub(project: Project, renderer: Renderer, target: Target) -> byte
         rights=renderer.typeset(_(book.rights)).unescape(),
         subjects=tuple(_(subject) for subject in book.subjects),
         accessibility_summary=renderer.typeset(_(book.accessibility_summary)).unescape())
-    markups = [project.markups[lang, doc.slug] for doc in project.contents.documents(lang)]
+    links = glossary_links(project, lang)
+    markups = [project.markups[lang, doc.slug] if doc.slug == publication.glossary
+               else render_markdown(doc, publication.content_dir, links)
+               for doc in project.contents.documents(lang)]
     chapters = [Chapter(m.document.slug, renderer.typeset(m.document.title).unescape(),
                         renderer.chapter(m), m.headings, m.images) for m in markups]
+    glossary = next((c for c in chapters if c.slug == publication.glossary), None)
     nav = renderer.page("nav.xhtml", chapters=[
-        {"href": c.href(lang), "title": c.title, "headings": c.headings} for c in chapters])
+        {"href": c.href(lang), "title": c.title, "headings": c.headings} for c in chapters],
+        glossary_href=glossary.href(lang) if glossary else None)
     cover_page = renderer.page("cover.xhtml", image="images/cover.png")
     cover_png = draw_cover(texts.title, texts.subtitle, book.publisher,
                            publication.styles_dir / "fonts")
     return make_epub(publication, lang, texts, chapters, nav, cover_page, cover_png,
                      source_date(project, lang))
+
+
+def glossary_links(project: Project, lang: str) -> tuple[TermLink, ...]:
+    """Links from the key terms' uses to `lang`'s glossary, in that language's approved
+    forms (none where the glossary is not translated yet)."""
+    publication = project.publication
+    glossary = project.markups.get((lang, publication.glossary or ""))
+    source = project.contents.get(publication.source_language, publication.glossary or "")
+    if glossary is None or source is None:
+        return ()
+    terms = read_glossary(source)
+    if lang == publication.source_language:
+        forms = [(term.source, term.plural) for term in terms]
+    else:
+        forms = [(entry.singular, entry.plural)
+                 for entry in approved_terms(terms, load_terminology(publication, lang))
+                 if entry.singular is not None]
+    return term_links(forms, glossary.headings, f"{publication.glossary}.xhtml")
 
 
 def source_date(project: Project, lang: str) -> datetime.datetime:

@@ -35,6 +35,14 @@ class Image:
 
 
 @dataclass(frozen=True)
+class TermLink:
+    """A key term whose first use in a chapter links to its glossary entry (e-book only)."""
+
+    pattern: re.Pattern[str]  # the term's approved forms, singular and plural
+    href: str  # its glossary entry, relative to the chapter
+
+
+@dataclass(frozen=True)
 class Markup:
     """A document's body as an XHTML fragment, with what later stages need of it."""
 
@@ -44,15 +52,18 @@ class Markup:
     images: tuple[Image, ...]
 
 
-def render_markdown(document: Document, media_root: Path) -> Markup:
-    """Convert `document`'s body; images must lie under `media_root`.
+def render_markdown(document: Document, media_root: Path,
+                    term_links: tuple[TermLink, ...] = ()) -> Markup:
+    """Convert `document`'s body; images must lie under `media_root`; the first use of each
+    term of `term_links` becomes a link to its glossary entry.
 
     Raises ContentError (or an ExceptionGroup of them) for an image that is missing, lies
     outside the project's content, or has no alt text.
     """
     semantics = SemanticsExtension(document=document, media_root=media_root)
     md = Markdown(
-        extensions=[*MARKDOWN_EXTENSIONS, TypographyExtension(lang=document.lang), semantics],
+        extensions=[*MARKDOWN_EXTENSIONS, TypographyExtension(lang=document.lang), semantics,
+                    GlossaryLinkExtension(links=term_links)],
         extension_configs={"footnotes": {"SEPARATOR": "-", "BACKLINK_TEXT": "\u2191"},
                            "toc": {"toc_depth": "2-3"}},
         output_format="xhtml")
@@ -146,3 +157,73 @@ class SemanticsExtension(Extension):
                                             f"found (looked for {path.relative_to(self.media_root.parent)})"))
         else:
             self.images.append(Image(path, alt, line))
+
+
+# Where a glossary link would mislead or break: inside another link, a heading (screen
+# readers list headings out of context), code, or a footnote call.
+UNLINKED_TAGS = {"a", "h1", "h2", "h3", "h4", "h5", "h6", "code", "pre", "kbd", "samp", "sup"}
+
+
+class GlossaryLinkTreeprocessor(Treeprocessor):
+    """Links the first use of each key term, in reading order, to its glossary entry."""
+
+    def __init__(self, md: Markdown, links: tuple[TermLink, ...]) -> None:
+        super().__init__(md)
+        self.links = links
+        self.pending: list[TermLink] = []
+
+    def run(self, root: ElementTree.Element) -> None:
+        self.pending = list(self.links)
+        self._walk(root)
+
+    def _walk(self, element: ElementTree.Element) -> None:
+        if element.tag in UNLINKED_TAGS or not self.pending:
+            return
+        children = list(element)
+        if element.text:
+            element.text, anchors = self._link(element.text)
+            for index, anchor in enumerate(anchors):
+                element.insert(index, anchor)
+        for child in children:
+            self._walk(child)
+            if child.tail and self.pending:
+                child.tail, anchors = self._link(child.tail)
+                position = list(element).index(child) + 1
+                for index, anchor in enumerate(anchors):
+                    element.insert(position + index, anchor)
+
+    def _link(self, text: str) -> tuple[str, list[ElementTree.Element]]:
+        """`text` cut before its first term use, and the links that follow, each with the
+        text after it as its tail."""
+        head, anchors, rest = text, [], text
+        while self.pending:
+            found = [(match, link) for link in self.pending
+                     if (match := link.pattern.search(rest))]
+            if not found:
+                break
+            # The earliest use wins; at the same place, the longer term ("hernie discale"
+            # before "hernie").
+            match, link = min(found, key=lambda pair: (pair[0].start(), -len(pair[0].group())))
+            self.pending.remove(link)
+            anchor = ElementTree.Element("a", {"href": link.href, "epub:type": "glossref",
+                                               "role": "doc-glossref"})
+            anchor.text = match.group(0)
+            if anchors:
+                anchors[-1].tail = rest[:match.start()]
+            else:
+                head = rest[:match.start()]
+            rest = rest[match.end():]
+            anchor.tail = rest
+            anchors.append(anchor)
+        return head, anchors
+
+
+class GlossaryLinkExtension(Extension):
+    def __init__(self, links: tuple[TermLink, ...]) -> None:
+        super().__init__()
+        self.links = links
+
+    def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 (Python-Markdown's API)
+        if self.links:
+            # After typography (4): the terms are matched in the text as readers see it.
+            md.treeprocessors.register(GlossaryLinkTreeprocessor(md, self.links), "glossary", 2)

@@ -86,8 +86,10 @@ class Renderer:
                          online_url=self.online_url(markup.document.slug))
 
     def chapter(self, markup: Markup) -> str:
-        """The XHTML page of one chapter of the e-book."""
-        return self.page("chapter.xhtml", document=markup.document, body=SafeHtml(markup.html))
+        """The XHTML page of one chapter of the e-book (the glossary's semantics its own)."""
+        is_glossary = markup.document.slug == self.context.publication.glossary
+        return self.page("chapter.xhtml", document=markup.document, body=SafeHtml(markup.html),
+                         semantics="glossary" if is_glossary else "chapter")
 
     def online_url(self, slug: str) -> str:
         return f"{self.context.publication.online_url}{self.lang}/{slug}.pdf"

@@ -19,6 +19,7 @@ from babel.messages.catalog import Catalog
 from .content import Document
 from .errors import Finding
 from .files import shown_path
+from .markup import Heading, TermLink
 
 DOMAIN = "terminology"
 FORBIDDEN_PREFIX = "forbidden:"
@@ -112,6 +113,17 @@ def approved_terms(terms: list[Term], catalog: Catalog | None) -> list[ApprovedT
                     forbidden += tuple(v.strip() for v in variants if v.strip())
         approved.append(ApprovedTerm(term, singular, plural, forbidden, line))
     return approved
+
+
+def term_links(forms: list[tuple[str, str | None]], entries: tuple[Heading, ...],
+               glossary_href: str) -> tuple[TermLink, ...]:
+    """Links from each term's uses to its entry: `forms` are the (singular, plural) of the
+    terms in one language, `entries` the headings of that language's glossary. A term whose
+    entry is missing is not linked (the check reports the heading that differs)."""
+    anchors = {entry.text.casefold(): entry.anchor for entry in entries}
+    return tuple(TermLink(term_pattern(singular, plural), f"{glossary_href}#{anchor}")
+                 for singular, plural in forms
+                 if (anchor := anchors.get(singular.casefold())) is not None)
 
 
 def term_pattern(*forms: str | None, elision: bool = False) -> re.Pattern[str]:

@@ -140,3 +140,91 @@ def test_the_printed_english_glossary_is_alphabetical(real_build):
     terms = [line[3:].split(" / ")[0] for line in english.splitlines() if line.startswith("## ")]
     positions = [text.index(f"\n{term}\n") for term in sorted(terms, key=str.casefold)]
     assert positions == sorted(positions)
+
+
+def test_first_use_of_a_term_links_to_its_glossary_entry_once(tmp_path):
+    from leaflets.content import read_document
+    from leaflets.markup import TermLink, render_markdown
+
+    page = tmp_path / "fr" / "soin.md"
+    page.parent.mkdir()
+    page.write_text("---\ntitle: Soin\nsummary: S.\nupdated: 2026-11-25\nversion: \"1\"\n---\n\n"
+                    "## Une infiltration\n\nPas de cryoablation ici. L'infiltration soulage.\n\n"
+                    "- Des infiltrations, encore.\n- Une ablation [infiltration](x.html).\n")
+    document = read_document(page, "fr", False)
+    links = (TermLink(term_pattern("Infiltration", "infiltrations"), "g.xhtml#infiltration"),
+             TermLink(term_pattern("Ablation"), "g.xhtml#ablation"))
+    html = render_markdown(document, tmp_path, links).html
+    assert html.count('href="g.xhtml#infiltration"') == 1
+    assert ('L\u2019<a epub:type="glossref" href="g.xhtml#infiltration" role="doc-glossref">'
+            'infiltration</a> soulage') in html  # not in the heading; the elision stays out
+    assert '<h2 id="une-infiltration">Une infiltration</h2>' in html
+    # "ablation" inside "cryoablation" is not a use; the next whole word is.
+    assert 'cryoablation ici' in html
+    assert 'Une <a epub:type="glossref" href="g.xhtml#ablation"' in html
+
+
+def english_and_french_forms(project):
+    """Each language's (singular, plural) forms of the key terms, read from the French
+    glossary's headings and the English catalog's msgstr."""
+    from babel.messages.pofile import read_po
+
+    french = (project / "content" / "fr" / "glossaire.md").read_text()
+    forms = {"fr": [tuple(line[3:].split(" / ")) for line in french.splitlines()
+                    if line.startswith("## ")]}
+    with open(project / "locales" / "en" / "LC_MESSAGES" / "terminology.po", "rb") as po:
+        forms["en"] = [message.string if isinstance(message.string, tuple)
+                       else (message.string,) for message in read_po(po) if message.id]
+    return forms
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_ebook_links_each_terms_first_use_per_chapter_to_the_glossary(real_build, lang):
+    """In every chapter, the first use of each key term outside headings, and only that one,
+    links to the term's entry in the glossary page."""
+    import re
+
+    from reading import NS, Epub
+
+    project, _ = real_build
+    book = Epub(project / "dist" / lang / "algoradiologie-douleur.epub")
+    glossary = book.xhtml(f"{lang}/glossaire.xhtml")
+    section = glossary.find(".//xhtml:section", NS)
+    assert section.get(f"{{{NS['epub']}}}type") == "glossary"
+    entries = {"".join(h.itertext()).casefold(): h.get("id")
+               for h in glossary.iter(f"{{{NS['xhtml']}}}h2")}
+    XHTML = f"{{{NS['xhtml']}}}"
+
+    def marked_text(element, hrefs):
+        """The chapter's running text, each glossary link marked ⟦text⟧, its href in `hrefs`."""
+        if element.tag in {XHTML + f"h{level}" for level in range(1, 7)} or \
+                element.get("class") in ("summary", "reminder"):
+            return element.tail or ""
+        if element.get("role") == "doc-glossref":
+            hrefs.append(element.get("href"))
+        inner = (element.text or "") + "".join(marked_text(child, hrefs) for child in element)
+        if element.get("role") == "doc-glossref":
+            inner = f"⟦{inner}⟧"
+        return inner + (element.tail or "")
+
+    linked_chapters = 0
+    for href in book.spine_hrefs():
+        if not href.startswith(f"{lang}/") or href.endswith("glossaire.xhtml"):
+            continue
+        page = book.xhtml(href)
+        for link in page.iterfind(".//xhtml:a[@role='doc-glossref']", NS):
+            assert link.get(f"{{{NS['epub']}}}type") == "glossref"
+        hrefs = []
+        text = marked_text(page.find(".//xhtml:section", NS), hrefs)
+        for forms in english_and_french_forms(project)[lang]:
+            words = [r"\s+".join(re.escape(word) for word in form.split()) for form in forms]
+            pattern = re.compile(rf"(?<![\w-])(?:{'|'.join(words)})(?!\w)", re.IGNORECASE)
+            target = f"glossaire.xhtml#{entries[forms[0].casefold()]}"
+            first = pattern.search(text)
+            assert hrefs.count(target) == (1 if first else 0), (href, forms)
+            if first:
+                before = text[:first.start()]
+                assert before.endswith("⟦") and hrefs[before.count("⟦") - 1] == target, \
+                    (href, forms)
+        linked_chapters += bool(hrefs)
+    assert linked_chapters >= 6
