@@ -9,18 +9,21 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .catalogs import TERMINOLOGY, load_terminology, load_translations, po_path
+from .catalogs import (TERMINOLOGY, load_terminology, load_translations, po_path,
+                       untranslated_labels)
 from .config import Publication, load_publication
 from .content import Contents, Document, load_contents
 from .cover import draw_cover
 from .epub import BookTexts, Chapter, make_epub
-from .errors import Finding, LeafletError, raise_if_any
+from .errors import CatalogError, Finding, LeafletError, raise_if_any
 from .files import shown_path, write_atomically
 from .markup import Markup, TermLink, render_markdown
 from .pdf import PdfJob, write_pdf
 from .render import PageContext, Renderer
+from .structure import structure_findings
 from .terminology import (approved_terms, check_translation, glossary_for_readers,
                           read_glossary, term_links, untranslated_findings)
+from .translation import OUTDATED, TranslationStatus, translation_statuses
 
 FORMATS = ("pdf", "epub")
 progress = logging.getLogger("leaflets.progress")
@@ -33,7 +36,9 @@ class BuildOptions:
     languages: tuple[str, ...] = ()  # empty: every language of the publication
     formats: tuple[str, ...] = FORMATS
     force: bool = False
-    strict: bool = False  # any quality finding stops the build before it writes anything
+    # Any quality finding stops the build before it writes anything, and translations in
+    # draft or out of date are not built.
+    strict: bool = False
 
 
 @dataclass(frozen=True)
@@ -69,10 +74,22 @@ class Project:
     publication: Publication
     contents: Contents
     markups: dict[tuple[str, str], Markup]
+    # Target languages' translations: state against the French, review state.
+    statuses: dict[tuple[str, str], TranslationStatus]
+
+    def draft_mark(self, lang: str, slug: str) -> str | None:
+        """"outdated" or "draft" for a translation that must not print clean, else None."""
+        status = self.statuses.get((lang, slug))
+        if status is None or status.printable_clean:
+            return None
+        return "outdated" if status.state == OUTDATED else "draft"
 
     def languages_of(self, slug: str) -> tuple[str, ...]:
         return tuple(lang for lang in self.publication.languages
                      if self.contents.get(lang, slug) is not None)
+
+    def slugs_in(self, lang: str) -> list[str]:
+        return [document.slug for document in self.contents.documents(lang)]
 
 
 def load_project(root: Path) -> Project:
@@ -97,7 +114,23 @@ def load_project(root: Path) -> Project:
         except LeafletError as error:
             errors.append(error)
     raise_if_any(errors)
-    return Project(publication, contents, markups)
+    statuses = {(status.lang, status.slug): status for lang in publication.target_languages
+                for status in translation_statuses(publication, lang)}
+    return Project(publication, contents, markups, statuses)
+
+
+def check_findings(project: Project, languages: tuple[str, ...] = ()) -> list[Finding]:
+    """What `check` reports for `languages` (default: all targets): each translation's
+    structure against its French source, then its key terms."""
+    publication = project.publication
+    findings: list[Finding] = []
+    for lang in languages or publication.target_languages:
+        if lang == publication.source_language:
+            continue
+        for translation in project.contents.documents(lang):
+            source = project.contents.get(publication.source_language, translation.slug)
+            findings += structure_findings(source, translation, publication.root)
+    return findings + terminology_findings(project, languages)
 
 
 def terminology_findings(project: Project, languages: tuple[str, ...] = ()) -> list[Finding]:
@@ -144,7 +177,7 @@ def build(root: Path, options: BuildOptions) -> BuildReport:
         raise_if_any([LeafletError(project.publication.path, None,
                                    f"language '{code}' is not in the publication's languages")
                       for code in unknown])
-    report = BuildReport(findings=terminology_findings(project, options.languages))
+    report = BuildReport(findings=check_findings(project, options.languages))
     for finding in report.findings:
         progress.warning("%s", finding.describe(root))
     if options.strict and report.findings:
@@ -152,11 +185,14 @@ def build(root: Path, options: BuildOptions) -> BuildReport:
         return report
     renderers: dict[str, Renderer] = {}
     targets = plan_targets(project, options)
+    unbuildable = _unbuildable(project, targets, options)
     for number, target in enumerate(targets, start=1):
         started = time.perf_counter()
         renderer = renderers.get(target.lang) or renderers.setdefault(
             target.lang, make_renderer(project, target.lang))
         try:
+            if target in unbuildable:
+                raise unbuildable[target]
             data = make_target(project, renderer, target)
         except LeafletError as error:
             report.failed.append((target, error))
@@ -168,6 +204,42 @@ def build(root: Path, options: BuildOptions) -> BuildReport:
         progress.info("[%d/%d] %s (%.1f s)", number, len(targets),
                       shown_path(target.output, root), time.perf_counter() - started)
     return report
+
+
+def _unbuildable(project: Project, targets: list[Target],
+                 options: BuildOptions) -> dict[Target, LeafletError]:
+    """Targets that must not be made, and why: a language whose interface texts are not all
+    translated (its pages would show French), and with --strict, translations in draft or out
+    of date (and the e-books holding them). Says which translations carry a draft mark."""
+    publication = project.publication
+    refused: dict[Target, LeafletError] = {}
+    for lang in dict.fromkeys(target.lang for target in targets):
+        labels = untranslated_labels(publication, lang)
+        marked = [slug for slug in project.slugs_in(lang)
+                  if project.draft_mark(lang, slug)]
+        if labels:
+            error = CatalogError(po_path(publication, lang), None, f"{len(labels)} interface "
+                                 f"text(s) not translated yet (such as '{labels[0]}'): {lang} "
+                                 "pages would show French. Translate them, then build again")
+            refused.update({target: error for target in targets if target.lang == lang})
+        elif marked and options.strict:
+            for target in targets:
+                if target.lang != lang:
+                    continue
+                if target.name in marked:
+                    refused[target] = LeafletError(
+                        project.contents.get(lang, target.name).path, None,
+                        f"--strict: {project.draft_mark(lang, target.name)} translation not "
+                        "built (`build.py status`)")
+                elif target.kind == "book-epub":
+                    refused[target] = LeafletError(
+                        None, None, f"--strict: the {lang} e-book holds draft or outdated "
+                        f"translations ({', '.join(marked)}): not built")
+        elif marked:
+            progress.warning("%s: %d translation(s) in draft or out of date print with a "
+                             "draft mark on every page: %s (see `build.py status`)",
+                             lang, len(marked), ", ".join(marked))
+    return refused
 
 
 def make_renderer(project: Project, lang: str) -> Renderer:
@@ -191,7 +263,8 @@ def make_leaflet_pdf(project: Project, renderer: Renderer, target: Target) -> by
         markup, stylesheet=os.path.relpath(publication.styles_dir / "leaflet.css",
                                            document.path.parent),
         version=source.version if source else None,
-        languages=project.languages_of(target.name))
+        languages=project.languages_of(target.name),
+        draft_mark=project.draft_mark(target.lang, target.name))
     job = PdfJob(html=html, base_dir=document.path.parent, source=document.path,
                  allowed_dirs=(publication.content_dir.resolve(),
                                publication.styles_dir.resolve()))

@@ -13,7 +13,7 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
-from babel.messages.catalog import Catalog
+from babel.messages.catalog import Catalog, Message
 from babel.messages.extract import extract_from_file
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import PoFileError, read_po, write_po
@@ -192,3 +192,63 @@ def load_translations(publication: Publication, lang: str) -> gettext.NullTransl
     write_mo(buffer, catalog, use_fuzzy=False)
     buffer.seek(0)
     return Translations(fp=buffer, domain=DOMAIN)
+
+
+@dataclass(frozen=True)
+class CatalogCounts:
+    """How far one catalog of one language is translated."""
+
+    path: Path
+    lang: str
+    domain: str
+    translated: int
+    fuzzy: int
+    untranslated: int
+    exists: bool = True
+
+
+def catalog_counts(publication: Publication, lang: str) -> list[CatalogCounts]:
+    """Translated, fuzzy and untranslated entries of each of `lang`'s catalogs."""
+    counts = []
+    for domain in (DOMAIN, TERMINOLOGY):
+        path = po_path(publication, lang, domain)
+        if not path.exists():
+            template = template_path(publication, domain)
+            if template.exists():
+                total = sum(1 for message in read_catalog(template, None) if message.id)
+                counts.append(CatalogCounts(path, lang, domain, 0, 0, total, exists=False))
+            continue
+        translated = fuzzy = untranslated = 0
+        for message in read_catalog(path, lang):
+            if not message.id:
+                continue
+            if message.fuzzy:
+                fuzzy += 1
+            elif _is_translated(message):
+                translated += 1
+            else:
+                untranslated += 1
+        counts.append(CatalogCounts(path, lang, domain, translated, fuzzy, untranslated))
+    return counts
+
+
+def untranslated_labels(publication: Publication, lang: str) -> list[str]:
+    """The template labels and book texts that `lang` would show in French: empty, fuzzy,
+    or missing from its catalog."""
+    if lang == publication.source_language:
+        return []
+    path = po_path(publication, lang)
+    catalog = read_catalog(path, lang) if path.exists() else None
+    labels = []
+    for message in read_catalog(template_path(publication), None):
+        if not message.id:
+            continue
+        translated = catalog.get(message.id) if catalog is not None else None
+        if translated is None or translated.fuzzy or not _is_translated(translated):
+            labels.append(message.id if isinstance(message.id, str) else message.id[0])
+    return labels
+
+
+def _is_translated(message: Message) -> bool:
+    strings = message.string if isinstance(message.string, tuple) else (message.string,)
+    return all(strings)

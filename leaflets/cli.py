@@ -14,12 +14,16 @@ import traceback
 from pathlib import Path
 from typing import TextIO
 
-from .build import FORMATS, BuildOptions, build, load_project, terminology_findings
+from .build import FORMATS, BuildOptions, build, check_findings, load_project
 from .catalogs import update_catalogs
 from .config import load_publication
 from .errors import InputErrors, LeafletError
+from .files import shown_path
+from .language import add_language
+from .status import status_report
+from .translation import accept, describe_changes, french_changes, parse_document_ref
 
-COMMANDS = ("build", "check", "catalogs", "clean")
+COMMANDS = ("build", "check", "status", "diff", "accept", "new-language", "catalogs", "clean")
 
 
 def main(argv: list[str] | None = None, stdout: TextIO | None = None,
@@ -66,8 +70,34 @@ def _run(args: argparse.Namespace, root: Path, stdout: TextIO) -> int:
         shutil.rmtree(dist, ignore_errors=True)
         print(f"removed {dist.relative_to(root)}/", file=stdout)
         return 0
+    if args.command == "status":
+        report = status_report(load_publication(root), _split(args.lang))
+        print(report.as_json() if args.json else "\n".join(report.as_table()), file=stdout)
+        return 0
+    if args.command == "diff":
+        lang, slug = parse_document_ref(args.document)
+        changes = french_changes(load_publication(root), lang, slug)
+        print("\n".join(describe_changes(changes, root)), file=stdout)
+        return 0
+    if args.command == "accept":
+        lang, slug = parse_document_ref(args.document)
+        publication = load_publication(root)
+        followed, version = accept(publication, lang, slug)
+        print(f"content/{lang}/{slug}.md now follows content/{publication.source_language}/"
+              f"{slug}.md version {version} (recorded in {shown_path(followed, root)})",
+              file=stdout)
+        return 0
+    if args.command == "new-language":
+        added = add_language(root, args.code)
+        print(f"added {added.code} ({added.name}, {added.own_name}) to publication.yml",
+              file=stdout)
+        for change in added.catalogs:
+            print(f"{change.action:9} {shown_path(change.path, root)}", file=stdout)
+        print(f"{added.documents} documents to translate into content/{added.code}/: "
+              "`build.py status` shows them", file=stdout)
+        return 0
     if args.command == "check":
-        findings = terminology_findings(load_project(root), _split(args.lang))
+        findings = check_findings(load_project(root), _split(args.lang))
         for finding in findings:
             print(finding.describe(root), file=stdout)
         errors = [finding for finding in findings if finding.severity == "error"]
@@ -95,9 +125,22 @@ def _parser() -> argparse.ArgumentParser:
     build_parser.add_argument("--strict", action="store_true",
                               help="build nothing when `check` has any finding")
     check_parser = commands.add_parser(
-        "check", help="key terms of the translations; exit 1 on an error")
+        "check", help="structure and key terms of the translations; exit 1 on an error")
     check_parser.add_argument("--lang", help="languages to check, e.g. en (default: all)")
     check_parser.add_argument("--strict", action="store_true", help="warnings also fail")
+    status_parser = commands.add_parser(
+        "status", help="each translation: up to date, outdated, missing; catalog progress")
+    status_parser.add_argument("--lang", help="languages to show (default: all translations)")
+    status_parser.add_argument("--json", action="store_true", help="the same, as JSON")
+    diff_parser = commands.add_parser(
+        "diff", help="what changed in the French since a translation was last accepted")
+    diff_parser.add_argument("document", help="the translation, e.g. en/cancers")
+    accept_parser = commands.add_parser(
+        "accept", help="record that a translation now follows the current French")
+    accept_parser.add_argument("document", help="the translation, e.g. en/cancers")
+    language_parser = commands.add_parser(
+        "new-language", help="add a target language and create its catalogs")
+    language_parser.add_argument("code", help="its code, e.g. es")
     commands.add_parser("catalogs", help="extract, update and compile the gettext catalogs")
     commands.add_parser("clean", help="remove dist/")
     return parser

@@ -75,13 +75,14 @@ class Renderer:
             raise RenderError(path, None, f"template: {error}") from None
 
     def leaflet(self, markup: Markup, stylesheet: str, version: str | None,
-                languages: tuple[str, ...]) -> str:
+                languages: tuple[str, ...], draft_mark: str | None = None) -> str:
         """The HTML page of one leaflet, for WeasyPrint.
 
-        `version` is the French document's; `languages` those the leaflet exists in.
+        `version` is the French document's; `languages` those the leaflet exists in;
+        `draft_mark` "draft" or "outdated" for a translation that must not print clean.
         """
         return self.page("leaflet.html", document=markup.document, body=SafeHtml(markup.html),
-                         stylesheet=stylesheet, version=version,
+                         stylesheet=stylesheet, version=version, draft_mark=draft_mark,
                          other_languages=[code for code in languages if code != self.lang],
                          online_url=self.online_url(markup.document.slug))
 

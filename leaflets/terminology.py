@@ -150,6 +150,12 @@ class Block:
     line: int
     section: str  # the heading above it ("" before the first)
     section_index: int
+    level: int = 0  # headings: 2 for ##
+
+    @property
+    def shape(self) -> str:
+        """What the block is, for matching a translation's structure: "heading 2", "item"."""
+        return f"{self.kind} {self.level}" if self.level else self.kind
 
 
 def blocks(document: Document) -> list[Block]:
@@ -167,9 +173,10 @@ def blocks(document: Document) -> list[Block]:
         if not stripped:
             paragraph = None
             continue
-        if heading := re.match(r"#+ +(.*)", stripped):
-            section, section_index = heading.group(1), section_index + 1
-            found.append(Block("heading", section, number, section, section_index))
+        if heading := re.match(r"(#+) +(.*)", stripped):
+            section, section_index = heading.group(2), section_index + 1
+            found.append(Block("heading", section, number, section, section_index,
+                               len(heading.group(1))))
             paragraph = None
         elif item := re.match(r"(?:[-*+]|\d+\.) +(.*)", stripped):
             found.append(Block("item", item.group(1), number, section, section_index))
@@ -234,7 +241,7 @@ def untranslated_findings(approved: list[ApprovedTerm], catalog_path: Path) -> l
 
 
 def _aligned(source: list[Block], target: list[Block]) -> list[tuple[Block, Block]] | None:
-    if [block.kind for block in source] != [block.kind for block in target]:
+    if [block.shape for block in source] != [block.shape for block in target]:
         return None
     return list(zip(source, target))
 

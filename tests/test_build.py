@@ -18,6 +18,9 @@ def test_progress_goes_to_stderr_and_the_summary_to_stdout(minimal_build):
     _, run = minimal_build
     assert run.stdout.strip() == "6 built, 0 up to date, 0 failed"
     progress = run.stderr.splitlines()
+    assert progress[0] == ("en: 1 translation(s) in draft or out of date print with a draft "
+                           "mark on every page: seconde (see `build.py status`)")
+    progress = progress[1:]
     assert len(progress) == 6
     assert progress[0].startswith("[1/6] dist/fr/premiere.pdf")
     assert progress[-1].startswith("[6/6] dist/en/fixture-book.epub")

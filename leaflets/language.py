@@ -1,0 +1,118 @@
+"""`build.py new-language CODE`: a new target language in the publication, with its catalogs.
+
+The publication file is edited in place, line by line, so that its comments and layout stay
+as the editors wrote them; the result is read back before anything else is written.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from babel import Locale, UnknownLocaleError
+
+from .catalogs import CatalogChange, update_catalogs
+from .config import PUBLICATION_FILE, load_publication
+from .errors import ConfigError, InputErrors
+from .files import write_atomically
+
+
+@dataclass(frozen=True)
+class NewLanguage:
+    code: str
+    name: str  # in English, for the command's report
+    own_name: str  # in the language itself
+    catalogs: list[CatalogChange]
+    documents: int  # to translate
+
+
+def add_language(root: Path, code: str) -> NewLanguage:
+    """Add `code` to the publication's target languages and create its catalogs."""
+    publication = load_publication(root)
+    try:
+        locale = Locale.parse(code.replace("-", "_"))
+    except (UnknownLocaleError, ValueError) as error:
+        raise ConfigError(None, None, f"unknown language code '{code}' ({error}): use an ISO "
+                          "639 code that Babel knows, e.g. es, de, ar, pt_BR") from None
+    if code in publication.languages:
+        raise ConfigError(publication.path, None, f"'{code}' is already one of the "
+                          "publication's languages")
+    path = root / PUBLICATION_FILE
+    original = path.read_text(encoding="utf-8")
+    identifier = uuid.uuid5(uuid.NAMESPACE_URL, f"{publication.online_url}{code}/"
+                                                f"{publication.book.slug}")
+    edited = _with_language(path, original, code, f"urn:uuid:{identifier}")
+    write_atomically(path, edited.encode("utf-8"))
+    try:
+        publication = load_publication(root)
+    except InputErrors:
+        write_atomically(path, original.encode("utf-8"))  # never leave a file that fails
+        raise
+    (publication.content_dir / code).mkdir(exist_ok=True)
+    changes = update_catalogs(publication)
+    return NewLanguage(code, locale.get_display_name("en") or code,
+                       locale.get_display_name(locale) or code,
+                       [change for change in changes if code in change.path.parts],
+                       len(publication.documents))
+
+
+def _with_language(path: Path, text: str, code: str, identifier: str) -> str:
+    """`text` (the publication file) with `code` added to languages.targets and its e-book
+    identifier to book.identifiers."""
+    root = yaml.compose(text)
+    top = {key.value: value for key, value in root.value}
+    targets = _child(path, top, "languages", "targets")
+    identifiers = _child(path, top, "book", "identifiers")
+    lines = text.splitlines(keepends=True)
+    # Edit the later position first so that the earlier one's offsets still hold.
+    edits = sorted([(_end(identifiers), "mapping", identifiers), (_end(targets), "list", targets)],
+                   key=lambda edit: edit[0], reverse=True)
+    for _, kind, node in edits:
+        if kind == "list":
+            lines = _add_to_list(lines, node, code)
+        else:
+            lines = _add_to_mapping(lines, node, code, identifier)
+    return "".join(lines)
+
+
+def _child(path: Path, top: dict, section: str, key: str) -> yaml.Node:
+    node = top.get(section)
+    if isinstance(node, yaml.MappingNode):
+        for child_key, value in node.value:
+            if child_key.value == key:
+                return value
+    raise ConfigError(path, None, f"{section}.{key} not found: cannot add a language")
+
+
+def _end(node: yaml.Node) -> tuple[int, int]:
+    return node.end_mark.line, node.end_mark.column
+
+
+def _add_to_list(lines: list[str], node: yaml.Node, code: str) -> list[str]:
+    if node.flow_style:  # targets: [en]  ->  targets: [en, es]
+        line = node.end_mark.line
+        column = node.end_mark.column - 1  # the closing bracket
+        text = lines[line]
+        separator = ", " if node.value else ""
+        lines[line] = text[:column] + separator + code + text[column:]
+        return lines
+    last = node.value[-1]  # a block list: a "- es" line after the last item
+    indent = " " * (last.start_mark.column - 2)
+    lines.insert(last.end_mark.line + 1 if last.end_mark.column else last.end_mark.line,
+                 f"{indent}- {code}\n")
+    return lines
+
+
+def _add_to_mapping(lines: list[str], node: yaml.Node, code: str, value: str) -> list[str]:
+    if node.flow_style:
+        line, column = node.end_mark.line, node.end_mark.column - 1
+        separator = ", " if node.value else ""
+        lines[line] = lines[line][:column] + f"{separator}{code}: {value}" + lines[line][column:]
+        return lines
+    last_key, last_value = node.value[-1]
+    indent = " " * last_key.start_mark.column
+    after = last_value.end_mark.line + (1 if last_value.end_mark.column else 0)
+    lines.insert(after, f"{indent}{code}: {value}\n")
+    return lines

@@ -1,0 +1,113 @@
+"""Stage 6b: a translation's structure against its French source.
+
+Translations keep the French structure: the same headings, list items, table cells and
+paragraphs in the same order, the same numbers and units, the same link targets and images,
+with the images' alt text translated. Each difference is one finding with its line.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections import Counter
+from pathlib import Path
+
+from .content import Document
+from .errors import Finding
+from .files import shown_path
+from .terminology import Block, blocks
+
+KIND_NAMES = {"title": "title", "summary": "summary", "heading": "heading", "item": "list item",
+              "cell": "table cell", "paragraph": "paragraph"}
+IMAGE = re.compile(r"!\[(?P<alt>[^\]]*)\]\((?P<target>[^)\s]+)[^)]*\)")
+LINK = re.compile(r"(?<!!)\[(?P<text>[^\]]*)\]\((?P<target>[^)\s]+)[^)]*\)")
+# Symbols that every language writes the same way after a number. Words such as "h" or
+# "min" are left out: "24 h" is "24 hours" in English.
+UNIT_SYMBOLS = r"°C|°F|%|‰|mm|cm|mg|ml|mL|kg|µg|mSv|Gy"
+NUMBER = re.compile(rf"(?<![\w.,])(?P<digits>\d+(?:[.,]\d+)*)"
+                    rf"(?:[\s\u00a0\u202f]*(?P<unit>{UNIT_SYMBOLS}))?(?!\w)")
+MINUS_SIGNS = "-\u2212"
+
+
+def structure_findings(source: Document, translation: Document, root: Path) -> list[Finding]:
+    """Every structural difference between `translation` and its French `source`."""
+    source_blocks, target_blocks = blocks(source), blocks(translation)
+    source_name = shown_path(source.path, root)
+    findings: list[Finding] = []
+
+    def finding(line: int, block: Block | None, message: str) -> None:
+        where = f"[{block.section or KIND_NAMES[block.kind]}] " if block else ""
+        findings.append(Finding(translation.path, line, "structure", where + message))
+
+    matcher = difflib.SequenceMatcher(None, [block.shape for block in source_blocks],
+                                      [block.shape for block in target_blocks], autojunk=False)
+    for operation, i1, i2, j1, j2 in matcher.get_opcodes():
+        if operation == "equal":
+            for french, block in zip(source_blocks[i1:i2], target_blocks[j1:j2]):
+                for message in _block_differences(french, block, source_name):
+                    finding(block.line, block, message)
+            continue
+        # Where the translation lacks a block: the line of the block before the gap.
+        gap_line = target_blocks[j1 - 1].line if j1 else translation.body_line
+        for french in source_blocks[i1:i2]:
+            finding(target_blocks[j1].line if j1 < j2 else gap_line, french,
+                    f"the French {_describe(french)} ({source_name}:{french.line}) has no "
+                    f"counterpart here: \"{_excerpt(french.text)}\"")
+        for block in target_blocks[j1:j2]:
+            finding(block.line, block, f"this {_describe(block)} has no counterpart in the "
+                    f"French ({source_name}): \"{_excerpt(block.text)}\"")
+    return sorted(set(findings), key=lambda item: (item.line, item.message))
+
+
+def _block_differences(french: Block, block: Block, source_name: str) -> list[str]:
+    where = f"{source_name}:{french.line}"
+    messages = []
+    missing = Counter(numbers(french.text)) - Counter(numbers(block.text))
+    for number in sorted(missing):
+        messages.append(f"'{number}' of the French ({where}) is missing here")
+    french_links = [match["target"] for match in LINK.finditer(french.text)]
+    links = [match["target"] for match in LINK.finditer(block.text)]
+    if french_links != links:
+        messages.append(f"links go to {_listed(links)}; the French ({where}) links to "
+                        f"{_listed(french_links)}")
+    french_images = list(IMAGE.finditer(french.text))
+    images = list(IMAGE.finditer(block.text))
+    if [m["target"] for m in french_images] != [m["target"] for m in images]:
+        messages.append(f"images {_listed([m['target'] for m in images])}; the French "
+                        f"({where}) shows {_listed([m['target'] for m in french_images])}")
+    else:
+        for french_image, image in zip(french_images, images):
+            alt = image["alt"].strip()
+            if alt and alt == french_image["alt"].strip() and re.search(r"[^\W\d_]", alt):
+                messages.append(f"the alt text of image '{image['target']}' is not translated: "
+                                f"\"{_excerpt(alt)}\"")
+    return messages
+
+
+def numbers(text: str) -> list[str]:
+    """The numbers of `text`, with their unit symbol, written the same in every language:
+    "-70 °C" and "\u221270\u00a0°C" are both "-70 °C", "1,5" is "1.5"."""
+    text = LINK.sub(lambda match: match["text"], IMAGE.sub("", text))  # not in addresses
+    found = []
+    for match in NUMBER.finditer(text):
+        before = text[max(match.start() - 2, 0):match.start()]
+        # "-70" is negative; the "3" of a range "2-3" is not.
+        negative = before[-1:] != "" and before[-1] in MINUS_SIGNS and not before[:-1].isalnum()
+        sign = "-" if negative else ""
+        digits = match["digits"].replace(",", ".")
+        unit = f" {match['unit']}" if match["unit"] else ""
+        found.append(f"{sign}{digits}{unit}")
+    return found
+
+
+def _describe(block: Block) -> str:
+    name = KIND_NAMES[block.kind]
+    return f"level-{block.level} {name}" if block.level else name
+
+
+def _listed(items: list[str]) -> str:
+    return ", ".join(f"'{item}'" for item in items) if items else "nothing"
+
+
+def _excerpt(text: str, width: int = 60) -> str:
+    return text if len(text) <= width else text[:width - 1] + "…"

@@ -1,0 +1,303 @@
+"""Stage 6c: where each translation stands against the French it follows.
+
+When a translator accepts a translation (`build.py accept en/<doc>`), the French file as it is
+then is copied to locales/LANG/follows/<doc>.md. That copy is what the translation follows:
+the French has changed since when its blocks differ from the copy's, and `diff` shows those
+changes block by block. The copies live in the project, so this works without git, and a
+review shows the French change next to the translation's.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from .config import Publication
+from .content import Document, read_document
+from .errors import ContentError, LeafletError
+from .files import shown_path, write_atomically
+from .terminology import Block, blocks
+
+FOLLOWS_DIR = "follows"
+UP_TO_DATE, OUTDATED, MISSING, ORPHAN = "up to date", "outdated", "missing", "orphan"
+
+
+@dataclass(frozen=True)
+class TranslationStatus:
+    """One document in one target language."""
+
+    lang: str
+    slug: str
+    state: str  # UP_TO_DATE, OUTDATED, MISSING or ORPHAN
+    review: str | None  # "draft" or "reviewed"; None when missing or unreadable
+    path: Path  # the translation's file, or where it would be
+    problem: str | None = None  # why the state could not be fully read, for the user
+
+    @property
+    def printable_clean(self) -> bool:
+        """Reviewed and following the current French: its PDFs carry no draft mark."""
+        return self.state == UP_TO_DATE and self.review == "reviewed"
+
+
+def follows_path(publication: Publication, lang: str, slug: str) -> Path:
+    """The copy of the French text that `lang`'s translation of `slug` follows."""
+    return publication.locales_dir / lang / FOLLOWS_DIR / f"{slug}.md"
+
+
+def translation_statuses(publication: Publication, lang: str) -> list[TranslationStatus]:
+    """Every document of `lang`: the publication's in order, then orphans.
+
+    Reads the files themselves, so that a broken file is shown rather than stopping all.
+    """
+    statuses = []
+    source_dir = publication.content_dir / publication.source_language
+    folder = publication.content_dir / lang
+    for slug in publication.documents:
+        path = folder / f"{slug}.md"
+        if not path.exists():
+            statuses.append(TranslationStatus(lang, slug, MISSING, None, path))
+            continue
+        review, problem = _review_state(path, lang)
+        if not (source_dir / path.name).exists():
+            statuses.append(TranslationStatus(lang, slug, ORPHAN, review, path, problem))
+            continue
+        state, why = _compare(publication, lang, slug)
+        statuses.append(TranslationStatus(lang, slug, state, review, path, problem or why))
+    for path in sorted(folder.glob("*.md")):
+        if path.stem not in publication.documents:
+            review, problem = _review_state(path, lang)
+            statuses.append(TranslationStatus(lang, path.stem, ORPHAN, review, path, problem))
+    return statuses
+
+
+def _review_state(path: Path, lang: str) -> tuple[str | None, str | None]:
+    try:
+        return read_document(path, lang, True).review, None
+    except LeafletError as error:
+        return None, error.message
+    except ExceptionGroup as group:
+        return None, "; ".join(error.message for error in group.exceptions)
+
+
+def _compare(publication: Publication, lang: str, slug: str) -> tuple[str, str | None]:
+    source = publication.content_dir / publication.source_language / f"{slug}.md"
+    followed = follows_path(publication, lang, slug)
+    if not followed.exists():
+        return OUTDATED, (f"no record of the French it follows: check it against "
+                          f"{shown_path(source, publication.root)}, then run accept")
+    try:
+        current, recorded = _read_source(source), _read_source(followed)
+    except LeafletError as error:
+        return OUTDATED, error.describe(publication.root)
+    return (UP_TO_DATE if _texts(current) == _texts(recorded) else OUTDATED), None
+
+
+def _read_source(path: Path) -> Document:
+    try:
+        return read_document(path, "fr", False)
+    except ExceptionGroup as group:
+        raise group.exceptions[0] from None
+
+
+def _texts(document: Document) -> list[tuple[str, str]]:
+    """What a translator translates: the blocks' shapes and texts, front matter dates aside."""
+    return [(block.shape, block.text) for block in blocks(document)]
+
+
+@dataclass(frozen=True)
+class Change:
+    """One block of the French that changed since the version a translation follows."""
+
+    kind: str  # "changed", "added" or "removed"
+    before: Block | None  # in the French the translation follows
+    after: Block | None  # in the current French
+    translation_line: int  # the translation's matching block, or where an addition goes
+    insert: bool = False  # an addition: goes after translation_line
+
+
+@dataclass(frozen=True)
+class FrenchChanges:
+    """What `diff` shows for one translation."""
+
+    translation: Path
+    source: Path
+    followed: Path
+    followed_version: str | None  # None: no record of what the translation follows
+    current_version: str | None
+    changes: tuple[Change, ...]
+
+
+def french_changes(publication: Publication, lang: str, slug: str) -> FrenchChanges:
+    """The changes of the French `slug` since the version `lang`'s translation follows.
+
+    Without a record of that version, every French block counts as added.
+    """
+    translation_path, source_path = _paths(publication, lang, slug)
+    followed_path = follows_path(publication, lang, slug)
+    translation = _read_translation(translation_path, lang)
+    current = _read_source(source_path)
+    recorded = _read_source(followed_path) if followed_path.exists() else None
+    old_blocks = blocks(recorded) if recorded else []
+    new_blocks = blocks(current)
+    target_blocks = blocks(translation)
+    # Where each block of the old French stands in the translation (same structure, so
+    # blocks pair by shape; a translation that strays is still matched where it can be).
+    counterpart: dict[int, Block] = {}
+    shapes = difflib.SequenceMatcher(None, [b.shape for b in old_blocks],
+                                     [b.shape for b in target_blocks], autojunk=False)
+    for operation, i1, i2, j1, _ in shapes.get_opcodes():
+        if operation == "equal":
+            counterpart.update({i1 + k: target_blocks[j1 + k] for k in range(i2 - i1)})
+
+    def line_of(old_index: int) -> int:
+        """The line of the translation's counterpart of old block `old_index` (or of the
+        nearest one before it, when the translation strays from the structure)."""
+        for index in range(old_index, -1, -1):
+            if index in counterpart:
+                return counterpart[index].line
+        return translation.body_line
+
+    def insertion_line(old_index: int) -> int:
+        """The line after which a block added before old block `old_index` goes."""
+        for index in range(old_index - 1, -1, -1):
+            if index in counterpart:
+                return counterpart[index].line
+        return translation.body_line - 1  # the end of the front matter
+
+    changes: list[Change] = []
+    texts = difflib.SequenceMatcher(None, [(b.shape, b.text) for b in old_blocks],
+                                    [(b.shape, b.text) for b in new_blocks], autojunk=False)
+    for operation, i1, i2, j1, j2 in texts.get_opcodes():
+        if operation == "equal":
+            continue
+        olds, news = old_blocks[i1:i2], new_blocks[j1:j2]
+        if operation == "replace" and [b.shape for b in olds] == [b.shape for b in news]:
+            changes += [Change("changed", old, new, line_of(i1 + offset))
+                        for offset, (old, new) in enumerate(zip(olds, news))]
+            continue
+        changes += [Change("removed", old, None, line_of(i1 + offset))
+                    for offset, old in enumerate(olds)]
+        changes += [Change("added", None, new, insertion_line(i1), insert=True) for new in news]
+    return FrenchChanges(translation_path, source_path, followed_path,
+                         recorded.version if recorded else None, current.version,
+                         tuple(changes))
+
+
+def describe_changes(report: FrenchChanges, root: Path) -> list[str]:
+    """`report` as the lines `build.py diff` prints."""
+    translation = shown_path(report.translation, root)
+    source = shown_path(report.source, root)
+    if report.followed_version is None:
+        head = (f"{translation} has no record of the French it follows "
+                f"({shown_path(report.followed, root)}): every block of {source} is shown.")
+    else:
+        head = (f"{translation} follows {source} version {report.followed_version} "
+                f"(kept in {shown_path(report.followed, root)}); the French is now version "
+                f"{report.current_version}.")
+    lines = [head]
+    if not report.changes:
+        lines.append("No change since: the translation is up to date.")
+        return lines
+    lines.append(f"{len(report.changes)} change(s) since:")
+    for number, change in enumerate(report.changes, start=1):
+        block = change.after or change.before
+        section = f' in "{block.section}"' if block.section else ""
+        french_line = (f"French line {change.after.line}" if change.after
+                       else f"was French line {change.before.line}")
+        lines.append("")
+        lines.append(f"{number}. {change.kind} {_kind_name(block)}{section} ({french_line})")
+        if change.before:
+            lines.append(f"   before: {change.before.text}")
+        if change.after:
+            lines.append(f"   after:  {change.after.text}")
+        if change.before and change.after:
+            lines.append(f"   words:  {_word_changes(change.before.text, change.after.text)}")
+        where = "insert after" if change.insert else (
+            "remove" if change.kind == "removed" else "update")
+        lines.append(f"   {translation}:{change.translation_line}: {where} the matching block")
+    return lines
+
+
+def _kind_name(block: Block) -> str:
+    names = {"item": "list item", "cell": "table cell"}
+    return names.get(block.kind, block.kind)
+
+
+def _word_changes(before: str, after: str) -> str:
+    """The words that changed: 'old' → 'new', + 'added', - 'removed'."""
+    old, new = before.split(), after.split()
+    parts = []
+    for operation, i1, i2, j1, j2 in difflib.SequenceMatcher(None, old, new).get_opcodes():
+        if operation == "replace":
+            parts.append(f"\"{' '.join(old[i1:i2])}\" → \"{' '.join(new[j1:j2])}\"")
+        elif operation == "delete":
+            parts.append(f"- \"{' '.join(old[i1:i2])}\"")
+        elif operation == "insert":
+            parts.append(f"+ \"{' '.join(new[j1:j2])}\"")
+    return "; ".join(parts) or "(spacing or punctuation only)"
+
+
+def accept(publication: Publication, lang: str, slug: str) -> tuple[Path, str | None]:
+    """Record that `lang`'s translation of `slug` now follows the current French.
+
+    Copies the French file to locales/LANG/follows/ and sets the translation's `follows:`
+    to the French version. Returns the copy's path and that version.
+    """
+    translation_path, source_path = _paths(publication, lang, slug)
+    source = _read_source(source_path)
+    _read_translation(translation_path, lang)
+    write_atomically(follows_path(publication, lang, slug), source_path.read_bytes())
+    text = translation_path.read_text(encoding="utf-8")
+    updated = _with_follows(text, source.version)
+    if updated != text:
+        write_atomically(translation_path, updated.encode("utf-8"))
+    return follows_path(publication, lang, slug), source.version
+
+
+def _with_follows(text: str, version: str | None) -> str:
+    """The translation's text with `follows:` set to `version` in its front matter."""
+    if version is None:
+        return text
+    lines = text.splitlines(keepends=True)
+    end = next(index for index, line in enumerate(lines[1:], start=1) if line.strip() == "---")
+    value = '"' + version.replace('"', '\\"') + '"'
+    for index in range(1, end):
+        if match := re.match(r"follows:[ \t]*(\"[^\"]*\"|'[^']*'|[^#\s]*)(.*)", lines[index],
+                             re.DOTALL):
+            lines[index] = f"follows: {value}{match.group(2)}"
+            return "".join(lines)
+    lines.insert(end, f"follows: {value}\n")
+    return "".join(lines)
+
+
+def _paths(publication: Publication, lang: str, slug: str) -> tuple[Path, Path]:
+    if lang not in publication.target_languages:
+        raise LeafletError(publication.path, None, f"'{lang}' is not one of the publication's "
+                           f"translations ({', '.join(publication.target_languages)})")
+    if slug not in publication.documents:
+        raise LeafletError(publication.path, None, f"'{slug}' is not one of the documents "
+                           f"({', '.join(publication.documents)})")
+    translation = publication.content_dir / lang / f"{slug}.md"
+    source = publication.content_dir / publication.source_language / f"{slug}.md"
+    if not translation.exists():
+        raise ContentError(translation, None, "this translation does not exist yet: copy the "
+                           "French file there and translate it")
+    return translation, source
+
+
+def _read_translation(path: Path, lang: str) -> Document:
+    try:
+        return read_document(path, lang, True)
+    except ExceptionGroup as group:
+        raise group.exceptions[0] from None
+
+
+def parse_document_ref(text: str) -> tuple[str, str]:
+    """`en/cancers`, `en/cancers.md` or `content/en/cancers.md` as ("en", "cancers")."""
+    parts = Path(text).with_suffix("").parts if text.endswith(".md") else Path(text).parts
+    if len(parts) >= 2:
+        return parts[-2], parts[-1]
+    raise LeafletError(None, None, f"'{text}': name a translation as LANG/DOCUMENT, "
+                                   "e.g. en/cancers")
