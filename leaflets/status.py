@@ -58,7 +58,7 @@ class StatusReport:
                 widths[lang]) for lang in languages)]).rstrip())
         lines.append("")
         for lang, statuses in self.documents.items():
-            lines.append(f"{lang}: {_summary(statuses)}")
+            lines += _summary(lang, statuses)
         problems = [status for statuses in self.documents.values() for status in statuses
                     if status.problem]
         for status in problems:
@@ -89,18 +89,19 @@ def _cell(status: TranslationStatus) -> str:
     return f"{status.state}, {status.review or 'unreadable'}"
 
 
-def _summary(statuses: list[TranslationStatus]) -> str:
+def _summary(lang: str, statuses: list[TranslationStatus]) -> list[str]:
     present = [status for status in statuses if status.state != MISSING]
     clean = sum(status.printable_clean for status in present)
     counts = {state: sum(status.state == state for status in statuses)
               for state in ("up to date", "outdated", "missing", "orphan")}
     parts = [f"{count} {state}" for state, count in counts.items() if count]
-    text = f"{len(present)} of {len(statuses)} documents translated ({', '.join(parts)})"
+    lines = [f"{lang}: {len(present)} of {len(statuses)} documents translated: "
+             f"{', '.join(parts)}"]
     if clean < len(present):
-        text += (f"; {len(present) - clean} print with a draft mark (draft or outdated), "
-                 f"{clean} print clean")
+        lines.append(f"    {len(present) - clean} print with a draft mark (draft or outdated), "
+                     f"{clean} print clean")
     elif present:
-        text += "; all print clean"
+        lines.append("    all print clean")
     if counts["missing"]:
-        text += "; its leaflets and e-book leave out the missing ones"
-    return text
+        lines.append("    its leaflets and e-book leave out the missing ones")
+    return lines

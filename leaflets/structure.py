@@ -7,7 +7,6 @@ with the images' alt text translated. Each difference is one finding with its li
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections import Counter
 from pathlib import Path
@@ -15,7 +14,7 @@ from pathlib import Path
 from .content import Document
 from .errors import Finding
 from .files import shown_path
-from .terminology import Block, blocks
+from .blocks import Block, align, blocks
 
 KIND_NAMES = {"title": "title", "summary": "summary", "heading": "heading", "item": "list item",
               "cell": "table cell", "paragraph": "paragraph"}
@@ -39,23 +38,19 @@ def structure_findings(source: Document, translation: Document, root: Path) -> l
         where = f"[{block.section or KIND_NAMES[block.kind]}] " if block else ""
         findings.append(Finding(translation.path, line, "structure", where + message))
 
-    matcher = difflib.SequenceMatcher(None, [block.shape for block in source_blocks],
-                                      [block.shape for block in target_blocks], autojunk=False)
-    for operation, i1, i2, j1, j2 in matcher.get_opcodes():
-        if operation == "equal":
-            for french, block in zip(source_blocks[i1:i2], target_blocks[j1:j2]):
-                for message in _block_differences(french, block, source_name):
-                    finding(block.line, block, message)
-            continue
-        # Where the translation lacks a block: the line of the block before the gap.
-        gap_line = target_blocks[j1 - 1].line if j1 else translation.body_line
-        for french in source_blocks[i1:i2]:
-            finding(target_blocks[j1].line if j1 < j2 else gap_line, french,
-                    f"the French {_describe(french)} ({source_name}:{french.line}) has no "
-                    f"counterpart here: \"{_excerpt(french.text)}\"")
-        for block in target_blocks[j1:j2]:
+    last_line = translation.body_line  # where a missing block would stand
+    for french, block in align(source_blocks, target_blocks):
+        if french is not None and block is not None:
+            for message in _block_differences(french, block, source_name):
+                finding(block.line, block, message)
+            last_line = block.line
+        elif french is not None:
+            finding(last_line, french, f"the French {_describe(french)} ({source_name}:"
+                    f"{french.line}) is missing after this line: \"{_excerpt(french.text)}\"")
+        else:
             finding(block.line, block, f"this {_describe(block)} has no counterpart in the "
                     f"French ({source_name}): \"{_excerpt(block.text)}\"")
+            last_line = block.line
     return sorted(set(findings), key=lambda item: (item.line, item.message))
 
 

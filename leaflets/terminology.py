@@ -16,6 +16,7 @@ from pathlib import Path
 
 from babel.messages.catalog import Catalog
 
+from .blocks import Block, blocks
 from .content import Document
 from .errors import Finding
 from .files import shown_path
@@ -139,60 +140,6 @@ def term_pattern(*forms: str | None, elision: bool = False) -> re.Pattern[str]:
     prefix = f"(?:{ELISION})?" if elision else ""
     return re.compile(rf"(?<![\w-]){prefix}(?:{'|'.join(alternatives)})(?![\w])",
                       re.IGNORECASE)
-
-
-@dataclass(frozen=True)
-class Block:
-    """A unit of a document that a translation renders one to one."""
-
-    kind: str  # "title", "summary", "heading", "item", "cell" or "paragraph"
-    text: str
-    line: int
-    section: str  # the heading above it ("" before the first)
-    section_index: int
-    level: int = 0  # headings: 2 for ##
-
-    @property
-    def shape(self) -> str:
-        """What the block is, for matching a translation's structure: "heading 2", "item"."""
-        return f"{self.kind} {self.level}" if self.level else self.kind
-
-
-def blocks(document: Document) -> list[Block]:
-    """The document's title, summary, headings, list items, table cells and paragraphs."""
-    found: list[Block] = []
-    text_lines = document.path.read_text(encoding="utf-8").splitlines()
-    for number, line in enumerate(text_lines[:document.body_line - 1], start=1):
-        for key in ("title", "summary"):
-            if line.startswith(f"{key}:"):
-                found.append(Block(key, line[len(key) + 1:].strip(), number, "", 0))
-    section, section_index, paragraph = "", 0, None
-    for offset, line in enumerate(document.body.splitlines()):
-        number = document.body_line + offset
-        stripped = line.strip()
-        if not stripped:
-            paragraph = None
-            continue
-        if heading := re.match(r"(#+) +(.*)", stripped):
-            section, section_index = heading.group(2), section_index + 1
-            found.append(Block("heading", section, number, section, section_index,
-                               len(heading.group(1))))
-            paragraph = None
-        elif item := re.match(r"(?:[-*+]|\d+\.) +(.*)", stripped):
-            found.append(Block("item", item.group(1), number, section, section_index))
-            paragraph = len(found) - 1
-        elif stripped.startswith("|"):
-            if not re.fullmatch(r"[|:\-\s]+", stripped):
-                found += [Block("cell", cell.strip(), number, section, section_index)
-                          for cell in stripped.strip("|").split("|")]
-            paragraph = None
-        elif paragraph is not None:
-            previous = found[paragraph]
-            found[paragraph] = replace(previous, text=f"{previous.text} {stripped}")
-        else:
-            found.append(Block("paragraph", stripped, number, section, section_index))
-            paragraph = len(found) - 1
-    return found
 
 
 def check_translation(source: Document, translation: Document,

@@ -18,7 +18,7 @@ from .config import Publication
 from .content import Document, read_document
 from .errors import ContentError, LeafletError
 from .files import shown_path, write_atomically
-from .terminology import Block, blocks
+from .blocks import Block, align, blocks
 
 FOLLOWS_DIR = "follows"
 UP_TO_DATE, OUTDATED, MISSING, ORPHAN = "up to date", "outdated", "missing", "orphan"
@@ -142,14 +142,10 @@ def french_changes(publication: Publication, lang: str, slug: str) -> FrenchChan
     old_blocks = blocks(recorded) if recorded else []
     new_blocks = blocks(current)
     target_blocks = blocks(translation)
-    # Where each block of the old French stands in the translation (same structure, so
-    # blocks pair by shape; a translation that strays is still matched where it can be).
-    counterpart: dict[int, Block] = {}
-    shapes = difflib.SequenceMatcher(None, [b.shape for b in old_blocks],
-                                     [b.shape for b in target_blocks], autojunk=False)
-    for operation, i1, i2, j1, _ in shapes.get_opcodes():
-        if operation == "equal":
-            counterpart.update({i1 + k: target_blocks[j1 + k] for k in range(i2 - i1)})
+    # Where each block of the old French stands in the translation.
+    index_of = {id(block): index for index, block in enumerate(old_blocks)}
+    counterpart = {index_of[id(old)]: block for old, block in align(old_blocks, target_blocks)
+                   if old is not None and block is not None}
 
     def line_of(old_index: int) -> int:
         """The line of the translation's counterpart of old block `old_index` (or of the
