@@ -6,10 +6,11 @@ VENV := .venv
 VPY := $(VENV)/bin/python
 
 # Debian packages. WeasyPrint draws text with Pango; HarfBuzz's subsetter makes writing a PDF
-# about 3 times faster than the fontTools fallback; the tests run msgfmt and EPUBCheck (Java).
+# about 3 times faster than the fontTools fallback; the tests run msgfmt, EPUBCheck (Java) and
+# pdftoppm (to look at the pages as a reader does).
 REQUIRED_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0
 RECOMMENDED_PACKAGES := libharfbuzz-subset0 poppler-utils
-TEST_PACKAGES := gettext default-jre-headless
+TEST_PACKAGES := gettext default-jre-headless poppler-utils
 
 .PHONY: all build setup system test catalogs check-system-test clean distclean lock
 

@@ -18,8 +18,10 @@ from .epub import BookTexts, Chapter, make_epub
 from .errors import CatalogError, Finding, LeafletError, raise_if_any
 from .files import shown_path, write_atomically
 from .markup import Markup, TermLink, render_markdown
-from .pdf import PdfJob, write_pdf
-from .render import PageContext, Renderer
+from .imposition import impose_booklet
+from .pdf import PdfJob, RenderedPdf, write_pdf
+from .profiles import PROFILES, Profile
+from .render import BookChapter, PageContext, Renderer
 from .structure import structure_findings
 from .terminology import (approved_terms, check_translation, glossary_for_readers,
                           read_glossary, term_links, untranslated_findings)
@@ -35,6 +37,7 @@ class BuildOptions:
 
     languages: tuple[str, ...] = ()  # empty: every language of the publication
     formats: tuple[str, ...] = FORMATS
+    profiles: tuple[str, ...] = tuple(PROFILES)  # the leaflet PDFs; screen adds the book's
     force: bool = False
     # Any quality finding stops the build before it writes anything, and translations in
     # draft or out of date are not built.
@@ -45,10 +48,19 @@ class BuildOptions:
 class Target:
     """One output file and what it is made from."""
 
-    kind: str  # "leaflet-pdf" or "book-epub"
+    kind: str  # "leaflet-pdf", "book-pdf" or "book-epub"
     lang: str
     name: str  # the document's slug, or the book's
     output: Path
+    profile: str = "screen"  # leaflet PDFs: a key of PROFILES
+
+
+@dataclass(frozen=True)
+class Output:
+    """A made target: its bytes, and its number of pages for a PDF."""
+
+    data: bytes
+    pages: int | None = None
 
 
 @dataclass
@@ -160,11 +172,15 @@ def plan_targets(project: Project, options: BuildOptions) -> list[Target]:
     for lang in options.languages or publication.languages:
         folder = publication.dist_dir / lang
         documents = project.contents.documents(lang)
+        slug = publication.book.slug
         if "pdf" in options.formats:
-            targets += [Target("leaflet-pdf", lang, doc.slug, folder / f"{doc.slug}.pdf")
-                        for doc in documents]
+            for profile in (PROFILES[name] for name in options.profiles):
+                targets += [Target("leaflet-pdf", lang, doc.slug,
+                                   folder / f"{doc.slug}{profile.suffix}.pdf", profile.name)
+                            for doc in documents]
+            if "screen" in options.profiles and documents:
+                targets.append(Target("book-pdf", lang, slug, folder / f"{slug}.pdf"))
         if "epub" in options.formats and documents:
-            slug = publication.book.slug
             targets.append(Target("book-epub", lang, slug, folder / f"{slug}.epub"))
     return targets
 
@@ -186,6 +202,7 @@ def build(root: Path, options: BuildOptions) -> BuildReport:
     renderers: dict[str, Renderer] = {}
     targets = plan_targets(project, options)
     unbuildable = _unbuildable(project, targets, options)
+    a5_pages: dict[tuple[str, str], RenderedPdf] = {}  # the booklets impose the screen pages
     for number, target in enumerate(targets, start=1):
         started = time.perf_counter()
         renderer = renderers.get(target.lang) or renderers.setdefault(
@@ -193,17 +210,42 @@ def build(root: Path, options: BuildOptions) -> BuildReport:
         try:
             if target in unbuildable:
                 raise unbuildable[target]
-            data = make_target(project, renderer, target)
+            output = make_target(project, renderer, target, a5_pages)
+            over = _over_budget(project, target, output)
+            if over and options.strict:
+                raise LeafletError(over.path, over.line, f"--strict: {over.message}")
         except LeafletError as error:
+            said = any(error is earlier for _, earlier in report.failed)
             report.failed.append((target, error))
             progress.error("[%d/%d] failed %s: %s", number, len(targets),
-                           shown_path(target.output, root), error.describe(root))
+                           shown_path(target.output, root),
+                           "the same reason as above" if said else error.describe(root))
             continue
-        write_atomically(target.output, data)
+        write_atomically(target.output, output.data)
         report.built.append(target)
-        progress.info("[%d/%d] %s (%.1f s)", number, len(targets),
-                      shown_path(target.output, root), time.perf_counter() - started)
+        pages = f"{output.pages} page{'s' if output.pages != 1 else ''}, " if output.pages else ""
+        progress.info("[%d/%d] %s (%s%.1f s)", number, len(targets),
+                      shown_path(target.output, root), pages, time.perf_counter() - started)
+        if over:
+            report.findings.append(over)
+            progress.warning("%s", over.describe(root))
     return report
+
+
+def _over_budget(project: Project, target: Target, output: Output) -> Finding | None:
+    """A finding when a leaflet has more pages than its front matter's `pages:` allows."""
+    if target.kind != "leaflet-pdf" or not PROFILES[target.profile].budgeted:
+        return None
+    document = project.contents.get(target.lang, target.name)
+    if document.pages is None or output.pages is None or output.pages <= document.pages:
+        return None
+    lines = document.path.read_text(encoding="utf-8").splitlines()
+    line = next((number for number, text in enumerate(lines, start=1)
+                 if text.startswith("pages:")), 1)
+    return Finding(document.path, line, "pages",
+                   f"{shown_path(target.output, project.publication.root)} has {output.pages} "
+                   f"A5 pages, over its budget of {document.pages}: shorten the text before "
+                   "printing", "warning")
 
 
 def _unbuildable(project: Project, targets: list[Target],
@@ -231,9 +273,9 @@ def _unbuildable(project: Project, targets: list[Target],
                         project.contents.get(lang, target.name).path, None,
                         f"--strict: {project.draft_mark(lang, target.name)} translation not "
                         "built (`build.py status`)")
-                elif target.kind == "book-epub":
+                elif target.kind in ("book-epub", "book-pdf"):
                     refused[target] = LeafletError(
-                        None, None, f"--strict: the {lang} e-book holds draft or outdated "
+                        None, None, f"--strict: the {lang} book holds draft or outdated "
                         f"translations ({', '.join(marked)}): not built")
         elif marked:
             progress.warning("%s: %d translation(s) in draft or out of date print with a "
@@ -247,28 +289,71 @@ def make_renderer(project: Project, lang: str) -> Renderer:
     return Renderer(PageContext(publication, lang, load_translations(publication, lang)))
 
 
-def make_target(project: Project, renderer: Renderer, target: Target) -> bytes:
-    """The bytes of one output: a pure function of the project's input and the target."""
-    if target.kind == "leaflet-pdf":
-        return make_leaflet_pdf(project, renderer, target)
-    return make_book_epub(project, renderer, target)
+def make_target(project: Project, renderer: Renderer, target: Target,
+                a5_pages: dict[tuple[str, str], RenderedPdf]) -> Output:
+    """One output: a pure function of the project's input and the target. `a5_pages` keeps
+    the screen PDFs made in this run, which the booklets impose rather than lay out again."""
+    if target.kind == "book-epub":
+        return Output(make_book_epub(project, renderer, target))
+    if target.kind == "book-pdf":
+        rendered = make_book_pdf(project, renderer, target)
+        return Output(rendered.data, rendered.pages)
+    profile = PROFILES[target.profile]
+    key = (target.lang, target.name)
+    if profile.imposed:
+        screen = a5_pages.get(key) or make_leaflet_pdf(project, renderer, target,
+                                                       PROFILES["screen"])
+        title = renderer.typeset(project.contents.get(*key).title).unescape()
+        return Output(impose_booklet(screen.data, target.lang, title), screen.pages)
+    rendered = make_leaflet_pdf(project, renderer, target, profile)
+    if profile.name == "screen":
+        a5_pages[key] = rendered
+    return Output(rendered.data, rendered.pages)
 
 
-def make_leaflet_pdf(project: Project, renderer: Renderer, target: Target) -> bytes:
+def make_leaflet_pdf(project: Project, renderer: Renderer, target: Target,
+                     profile: Profile) -> RenderedPdf:
     publication = project.publication
     markup = project.markups[target.lang, target.name]
     document = markup.document
     source = project.contents.get(publication.source_language, target.name)
     html = renderer.leaflet(
-        markup, stylesheet=os.path.relpath(publication.styles_dir / "leaflet.css",
-                                           document.path.parent),
+        markup, stylesheets=_stylesheets(publication, document.path.parent, profile.stylesheets),
         version=source.version if source else None,
         languages=project.languages_of(target.name),
         draft_mark=project.draft_mark(target.lang, target.name))
-    job = PdfJob(html=html, base_dir=document.path.parent, source=document.path,
-                 allowed_dirs=(publication.content_dir.resolve(),
-                               publication.styles_dir.resolve()))
-    return write_pdf(job)
+    return write_pdf(_pdf_job(publication, html, document.path))
+
+
+def make_book_pdf(project: Project, renderer: Renderer, target: Target) -> RenderedPdf:
+    """The whole book of one language as one PDF: contents with page numbers, bookmarks."""
+    publication = project.publication
+    lang = target.lang
+    chapters = []
+    for document in project.contents.documents(lang):
+        if document.slug == publication.glossary:
+            document = glossary_for_readers(document)
+        source = project.contents.get(publication.source_language, document.slug)
+        chapters.append(BookChapter(
+            render_markdown(document, publication.content_dir, id_prefix=f"{document.slug}-"),
+            f"{document.slug}-title", source.version if source else None,
+            project.draft_mark(lang, document.slug)))
+    folder = publication.content_dir / lang
+    html = renderer.book(chapters, _stylesheets(publication, folder, ("book.css",)),
+                         source_date(project, lang).date())
+    return write_pdf(_pdf_job(publication, html, folder / f"{publication.book.slug}.md"))
+
+
+def _stylesheets(publication: Publication, page_dir: Path, extra: tuple[str, ...]) -> list[str]:
+    """leaflet.css and a profile's own sheets, as links relative to the page's folder."""
+    return [os.path.relpath(publication.styles_dir / name, page_dir)
+            for name in ("leaflet.css", *extra)]
+
+
+def _pdf_job(publication: Publication, html: str, source: Path) -> PdfJob:
+    return PdfJob(html=html, base_dir=source.parent, source=source,
+                  allowed_dirs=(publication.content_dir.resolve(),
+                                publication.styles_dir.resolve()))
 
 
 def make_book_epub(project: Project, renderer: Renderer, target: Target) -> bytes:

@@ -20,6 +20,7 @@ from .config import load_publication
 from .errors import InputErrors, LeafletError
 from .files import shown_path
 from .language import add_language
+from .profiles import PROFILES
 from .status import status_report
 from .translation import accept, describe_changes, french_changes, parse_document_ref
 
@@ -103,8 +104,13 @@ def _run(args: argparse.Namespace, root: Path, stdout: TextIO) -> int:
         errors = [finding for finding in findings if finding.severity == "error"]
         print(f"{len(errors)} error(s), {len(findings) - len(errors)} warning(s)", file=stdout)
         return 1 if errors or (args.strict and findings) else 0
+    profiles = _split(args.profile) or tuple(PROFILES)
+    unknown = [name for name in profiles if name not in PROFILES]
+    if unknown:
+        raise LeafletError(None, None, f"unknown profile '{unknown[0]}' (choose among "
+                           f"{', '.join(PROFILES)})")
     options = BuildOptions(languages=_split(args.lang), formats=_split(args.format) or FORMATS,
-                           force=args.force, strict=args.strict)
+                           profiles=profiles, force=args.force, strict=args.strict)
     report = build(root, options)
     print(report.summary(), file=stdout)
     return 1 if report.failed or report.refused else 0
@@ -121,6 +127,8 @@ def _parser() -> argparse.ArgumentParser:
     build_parser = commands.add_parser("build", help="build every output (the default)")
     build_parser.add_argument("--lang", help="languages to build, e.g. fr,en (default: all)")
     build_parser.add_argument("--format", help="pdf, epub or both (default: pdf,epub)")
+    build_parser.add_argument("--profile", help="PDF profiles: screen, print, booklet, large "
+                              "(default: all; screen also makes the whole book's PDF)")
     build_parser.add_argument("--force", action="store_true", help="rebuild every output")
     build_parser.add_argument("--strict", action="store_true",
                               help="build nothing when `check` has any finding")

@@ -53,14 +53,15 @@ class Markup:
 
 
 def render_markdown(document: Document, media_root: Path,
-                    term_links: tuple[TermLink, ...] = ()) -> Markup:
+                    term_links: tuple[TermLink, ...] = (), id_prefix: str = "") -> Markup:
     """Convert `document`'s body; images must lie under `media_root`; the first use of each
-    term of `term_links` becomes a link to its glossary entry.
+    term of `term_links` becomes a link to its glossary entry; `id_prefix` starts every id
+    (and every link to one), so that several documents can share a page.
 
     Raises ContentError (or an ExceptionGroup of them) for an image that is missing, lies
     outside the project's content, or has no alt text.
     """
-    semantics = SemanticsExtension(document=document, media_root=media_root)
+    semantics = SemanticsExtension(document=document, media_root=media_root, id_prefix=id_prefix)
     md = Markdown(
         extensions=[*MARKDOWN_EXTENSIONS, TypographyExtension(lang=document.lang), semantics,
                     GlossaryLinkExtension(links=term_links)],
@@ -107,7 +108,12 @@ class SemanticsTreeprocessor(Treeprocessor):
         self.extension = extension
 
     def run(self, root: ElementTree.Element) -> None:
+        prefix = self.extension.id_prefix
         for element in root.iter():
+            if prefix and element.get("id"):
+                element.set("id", prefix + element.get("id"))
+            if prefix and element.get("href", "").startswith("#"):
+                element.set("href", "#" + prefix + element.get("href")[1:])
             css_class = element.get("class", "")
             if element.tag == "img":
                 self.extension.check_image(element)
@@ -126,9 +132,10 @@ class SemanticsTreeprocessor(Treeprocessor):
 
 
 class SemanticsExtension(Extension):
-    def __init__(self, document: Document, media_root: Path) -> None:
+    def __init__(self, document: Document, media_root: Path, id_prefix: str = "") -> None:
         super().__init__()
         self.document = document
+        self.id_prefix = id_prefix
         self.media_root = media_root.resolve()
         self.errors: list[ContentError] = []
         self.images: list[Image] = []

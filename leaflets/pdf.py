@@ -6,11 +6,12 @@ every other command, never pay for the import.
 
 from __future__ import annotations
 
+import base64
 import logging
 import mimetypes
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote, unquote_to_bytes, urlsplit
 
 from .errors import RenderError, SystemLibraryError
 
@@ -27,8 +28,14 @@ class PdfJob:
     source: Path  # the content file, named in errors
 
 
-def write_pdf(job: PdfJob) -> bytes:
-    """Lay out `job.html` and return the tagged PDF.
+@dataclass(frozen=True)
+class RenderedPdf:
+    data: bytes
+    pages: int
+
+
+def write_pdf(job: PdfJob) -> RenderedPdf:
+    """Lay out `job.html` and return the tagged PDF with its number of pages.
 
     Raises RenderError when the page asks for a file outside `job.allowed_dirs` or a file
     that does not exist (a missing font, image or stylesheet).
@@ -46,9 +53,9 @@ def write_pdf(job: PdfJob) -> bytes:
     weasy_logger = logging.getLogger("weasyprint")
     weasy_logger.addHandler(warnings)
     try:
-        document = HTML(string=job.html, base_url=job.base_dir.as_uri() + "/",
-                        url_fetcher=fetcher)
-        return document.write_pdf(pdf_variant=PDF_VARIANT, font_config=FontConfiguration())
+        html = HTML(string=job.html, base_url=job.base_dir.as_uri() + "/", url_fetcher=fetcher)
+        document = html.render(pdf_variant=PDF_VARIANT, font_config=FontConfiguration())
+        return RenderedPdf(document.write_pdf(pdf_variant=PDF_VARIANT), len(document.pages))
     except _RefusedResource as refused:
         raise RenderError(job.source, None, str(refused)) from None
     finally:
@@ -71,6 +78,9 @@ def _project_fetcher(allowed_dirs: tuple[Path, ...]):
             super().__init__(allowed_protocols={"file"}, allow_redirects=False)
 
         def fetch(self, url: str, headers: dict | None = None) -> URLFetcherResponse:
+            if url.startswith(SVG_DATA):
+                return URLFetcherResponse(url, body=_data_url_bytes(url),
+                                          headers={"Content-Type": "image/svg+xml"})
             parts = urlsplit(url)
             if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
                 raise Refused(f"refused resource {url}: only the project's own files are used")
@@ -88,6 +98,16 @@ def _project_fetcher(allowed_dirs: tuple[Path, ...]):
         pass
 
     return ProjectFetcher()
+
+
+# The QR codes the templates draw. Content cannot bring data: URLs (markup refuses them in
+# images, raw HTML is escaped), so these are the pipeline's own.
+SVG_DATA = "data:image/svg+xml"
+
+
+def _data_url_bytes(url: str) -> bytes:
+    header, _, payload = url.partition(",")
+    return base64.b64decode(payload) if header.endswith(";base64") else unquote_to_bytes(payload)
 
 
 class _WarningCollector(logging.Handler):

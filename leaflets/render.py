@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass
 
 import jinja2
+import segno
 from babel import Locale
 from babel.dates import format_date
 from markupsafe import Markup as SafeHtml
@@ -42,7 +43,7 @@ class Renderer:
         self.environment.filters.update(
             typeset=self.typeset, long_date=self.long_date, css_string=css_string,
             page_counter_css=page_counter_css, language_name=self.language_name,
-            own_language_name=own_language_name)
+            own_language_name=own_language_name, address=printed_address)
 
     def typeset(self, text: str) -> SafeHtml:
         """Set a label in the page language's typography (labels are typed plain too)."""
@@ -74,17 +75,25 @@ class Renderer:
             path = publication.templates_dir / template_name
             raise RenderError(path, None, f"template: {error}") from None
 
-    def leaflet(self, markup: Markup, stylesheet: str, version: str | None,
+    def leaflet(self, markup: Markup, stylesheets: list[str], version: str | None,
                 languages: tuple[str, ...], draft_mark: str | None = None) -> str:
         """The HTML page of one leaflet, for WeasyPrint.
 
         `version` is the French document's; `languages` those the leaflet exists in;
         `draft_mark` "draft" or "outdated" for a translation that must not print clean.
         """
+        online_url = self.online_url(markup.document.slug)
         return self.page("leaflet.html", document=markup.document, body=SafeHtml(markup.html),
-                         stylesheet=stylesheet, version=version, draft_mark=draft_mark,
+                         stylesheets=stylesheets, version=version, draft_mark=draft_mark,
+                         qr=qr_code_data_url(online_url),
                          other_languages=[code for code in languages if code != self.lang],
-                         online_url=self.online_url(markup.document.slug))
+                         online_url=online_url)
+
+    def book(self, chapters: list[BookChapter], stylesheets: list[str],
+             modified: datetime.date) -> str:
+        """The HTML page of the whole book, every leaflet a chapter, for WeasyPrint."""
+        return self.page("book.html", chapters=chapters, stylesheets=stylesheets,
+                         modified=modified)
 
     def chapter(self, markup: Markup) -> str:
         """The XHTML page of one chapter of the e-book (the glossary's semantics its own)."""
@@ -94,6 +103,32 @@ class Renderer:
 
     def online_url(self, slug: str) -> str:
         return f"{self.context.publication.online_url}{self.lang}/{slug}.pdf"
+
+
+@dataclass(frozen=True)
+class BookChapter:
+    """One leaflet in the whole book's PDF."""
+
+    markup: Markup  # rendered with ids prefixed, unique in the book
+    anchor: str  # the id of its title
+    version: str | None
+    draft_mark: str | None
+
+    @property
+    def body(self) -> SafeHtml:
+        return SafeHtml(self.markup.html)
+
+
+def printed_address(url: str) -> SafeHtml:
+    """A web address as printed: never hyphenated (a reader would type the hyphen), and
+    allowed to break only after a slash."""
+    parts = [str(escape(part)) for part in url.split("/")]
+    return SafeHtml(f'<span class="address">{"/<wbr>".join(parts)}</span>')
+
+
+def qr_code_data_url(address: str) -> str:
+    """A QR code of `address` as an SVG data: URL, quiet zone included."""
+    return segno.make(address, error="m").svg_data_uri(scale=1, border=4)
 
 
 def own_language_name(code: str) -> str:

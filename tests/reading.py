@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import math
 import re
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -20,6 +22,52 @@ NS = {"opf": "http://www.idpf.org/2007/opf", "dc": "http://purl.org/dc/elements/
 def pdf_pages_text(path: Path) -> list[str]:
     """The text of each page, as pypdf extracts it (U+202F and U+00A0 kept)."""
     return [page.extract_text() for page in PdfReader(path).pages]
+
+
+@dataclass(frozen=True)
+class TextRun:
+    """A piece of text drawn on a page: where (points from the page's bottom left), how big."""
+
+    text: str
+    x: float
+    y: float
+    size: float  # points
+
+
+def pdf_text_runs(path: Path) -> list[list[TextRun]]:
+    """The text runs of each page, with their position and font size in points."""
+    pages = []
+    for page in PdfReader(path).pages:
+        runs: list[TextRun] = []
+
+        def visit(text, cm, tm, font, font_size, runs=runs):
+            if not text.strip():
+                return
+            x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
+            y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+            scale = math.hypot(tm[2] * cm[0] + tm[3] * cm[2], tm[2] * cm[1] + tm[3] * cm[3])
+            runs.append(TextRun(text, x, y, font_size * scale))
+
+        page.extract_text(visitor_text=visit)
+        pages.append(runs)
+    return pages
+
+
+def pdf_figure_alts(path: Path) -> list[str]:
+    """The alternative texts of the tagged PDF's figures, in structure order."""
+    figures = []
+
+    def walk(node):
+        node = node.get_object()
+        if node.get("/S") == "/Figure":
+            figures.append(str(node.get("/Alt")))
+        kids = node.get("/K")
+        for kid in kids if isinstance(kids, list) else [kids]:
+            if hasattr(kid, "get_object") and hasattr(kid.get_object(), "get"):
+                walk(kid)
+
+    walk(PdfReader(path).trailer["/Root"]["/StructTreeRoot"])
+    return figures
 
 
 def pdf_text(path: Path) -> str:

@@ -10,20 +10,26 @@ def test_build_writes_every_output_of_every_language(minimal_build):
     assert run.status == 0, run.stderr
     made = sorted(path.relative_to(project / "dist").as_posix()
                   for path in (project / "dist").rglob("*") if path.is_file())
-    assert made == ["en/fixture-book.epub", "en/premiere.pdf", "en/seconde.pdf",
-                    "fr/fixture-book.epub", "fr/premiere.pdf", "fr/seconde.pdf"]
+    leaflets = [f"{lang}/{doc}{profile}.pdf" for lang in ("en", "fr")
+                for doc in ("premiere", "seconde")
+                for profile in ("", ".booklet", ".large", ".print")]
+    books = [f"{lang}/fixture-book.{ext}" for lang in ("en", "fr") for ext in ("epub", "pdf")]
+    assert made == sorted(leaflets + books)
 
 
 def test_progress_goes_to_stderr_and_the_summary_to_stdout(minimal_build):
     _, run = minimal_build
-    assert run.stdout.strip() == "6 built, 0 up to date, 0 failed"
+    assert run.stdout.strip() == "20 built, 0 up to date, 0 failed"
     progress = run.stderr.splitlines()
     assert progress[0] == ("en: 1 translation(s) in draft or out of date print with a draft "
                            "mark on every page: seconde (see `build.py status`)")
     progress = progress[1:]
-    assert len(progress) == 6
-    assert progress[0].startswith("[1/6] dist/fr/premiere.pdf")
-    assert progress[-1].startswith("[6/6] dist/en/fixture-book.epub")
+    assert len(progress) == 20
+    # Each PDF with its page count, per profile: the editors' check of the page budget.
+    assert progress[0].startswith("[1/20] dist/fr/premiere.pdf (2 pages, ")
+    assert progress[2].startswith("[3/20] dist/fr/premiere.print.pdf (2 pages, ")
+    assert progress[6].startswith("[7/20] dist/fr/premiere.large.pdf (")
+    assert progress[-1].startswith("[20/20] dist/en/fixture-book.epub (")
 
 
 def test_outputs_are_readable_by_everyone_like_any_file_the_user_makes(minimal_dist):

@@ -11,8 +11,12 @@ def test_every_document_builds_in_every_language(real_build):
     assert run.status == 0, run.stderr
     for lang in ("fr", "en"):
         sources = sorted(path.stem for path in (project / "content" / "fr").glob("*.md"))
-        built = sorted(path.stem for path in (project / "dist" / lang).glob("*.pdf"))
-        assert built == sources
+        for profile in ("", ".print", ".booklet", ".large"):
+            built = sorted(path.name[:-len(f"{profile}.pdf")]
+                           for path in (project / "dist" / lang).glob(f"*{profile}.pdf")
+                           if path.name.count(".") == profile.count(".") + 1)
+            assert built == sorted(sources + (["algoradiologie-douleur"] if not profile
+                                              else [])), profile
         assert (project / "dist" / lang / "algoradiologie-douleur.epub").exists()
 
 

@@ -37,7 +37,7 @@ def test_status_shows_state_and_review_of_every_translation_and_the_catalogs(pro
     assert lines[4:6] == ["en: 2 of 2 documents translated: 2 up to date",
                           "    1 print with a draft mark (draft or outdated), 1 print clean"]
     catalog = next(line for line in lines if line.startswith("locales/en/LC_MESSAGES/messages"))
-    assert catalog.split()[1:] == ["22", "0", "0"]
+    assert catalog.split()[1:] == ["23", "0", "0"]
 
 
 def test_a_changed_french_paragraph_outdates_that_translation_diff_shows_it_accept_clears_it(
@@ -150,7 +150,9 @@ def test_an_outdated_translation_is_marked_and_strict_refuses_it(project):
     assert "content/en/seconde.md: --strict: draft translation not built" in run.stderr
     built = sorted(p.relative_to(project / "dist").as_posix()
                    for p in (project / "dist").rglob("*.*"))
-    assert built == ["fr/fixture-book.epub", "fr/premiere.pdf", "fr/seconde.pdf"]
+    assert built == sorted(["fr/fixture-book.epub", "fr/fixture-book.pdf"] + [
+        f"fr/{doc}{profile}.pdf" for doc in ("premiere", "seconde")
+        for profile in ("", ".print", ".booklet", ".large")])
 
 
 def test_a_new_language_builds_with_every_document_missing(project):
@@ -185,9 +187,10 @@ def test_a_partly_translated_language_never_prints_french_labels(project):
     run = run_cli(project)
     assert run.status == 1
     refusals = [line for line in run.stderr.splitlines() if "failed dist/es/" in line]
-    assert len(refusals) == 2
-    assert all("locales/es/LC_MESSAGES/messages.po: 20 interface text(s) not translated yet"
-               in line and "es pages would show French" in line for line in refusals)
+    assert len(refusals) == 6  # seconde in 4 profiles, the book's PDF and its EPUB
+    assert ("locales/es/LC_MESSAGES/messages.po: 21 interface text(s) not translated yet"
+            in refusals[0] and "es pages would show French" in refusals[0])
+    assert all(line.endswith("the same reason as above") for line in refusals[1:])
     assert not (project / "dist" / "es").exists()
     assert (project / "dist" / "en" / "premiere.pdf").exists()
     status = run_cli(project, "status").stdout

@@ -1,0 +1,226 @@
+"""The print profiles on the real publication's outputs: the print shop's PDF, the booklet,
+large print and the whole book; what the pages look like to a reader."""
+
+import re
+import subprocess
+
+import pytest
+from PIL import Image
+from pypdf import PdfReader
+
+from conftest import make_project, run_cli
+from reading import pdf_figure_alts, pdf_pages_text, pdf_text_runs
+
+MM = 72 / 25.4
+LEAFLETS = ["algoradiologie", "articulations-tendons", "colonne-vertebrale", "endometriose",
+            "cancers", "limites", "glossaire", "a-propos"]
+
+
+def render(path, page, dpi=72):
+    """Page `page` (1-based) as the reader sees it, MediaBox whole."""
+    prefix = path.parent / f"{path.stem}-{page}"
+    subprocess.run(["pdftoppm", "-r", str(dpi), "-png", "-singlefile", "-f", str(page),
+                    "-l", str(page), str(path), str(prefix)], check=True)
+    return Image.open(f"{prefix}.png").convert("RGB")
+
+
+@pytest.fixture(scope="module")
+def dist(real_build):
+    project, run = real_build
+    assert run.status == 0, run.stderr
+    return project / "dist"
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_print_profile_has_3mm_bleed_around_the_trim(dist, lang):
+    for slug in LEAFLETS:
+        for page in PdfReader(dist / lang / f"{slug}.print.pdf").pages:
+            trim, bleed, media = page.trimbox, page.bleedbox, page.mediabox
+            assert (float(trim.width), float(trim.height)) == pytest.approx((148 * MM, 210 * MM),
+                                                                            abs=0.01)
+            for side in ("left", "bottom"):
+                assert float(getattr(trim, side)) - float(getattr(bleed, side)) == \
+                    pytest.approx(3 * MM, abs=0.01)
+            for side in ("right", "top"):
+                assert float(getattr(bleed, side)) - float(getattr(trim, side)) == \
+                    pytest.approx(3 * MM, abs=0.01)
+            assert float(media.left) <= float(bleed.left) and \
+                float(media.top) >= float(bleed.top)
+
+
+def test_print_profile_draws_crop_marks_outside_the_trim_and_the_band_into_the_bleed(dist):
+    path = dist / "fr" / "cancers.print.pdf"
+    page = PdfReader(path).pages[1]
+    image = render(path, 2)
+    scale = image.width / float(page.mediabox.width)
+    edge = round(3 * MM * scale)  # the trim, in pixels from the image's edge
+    bottom_left = [image.getpixel((x, image.height - 1 - y))
+                   for x in range(edge) for y in range(edge)]
+    assert min(sum(pixel) for pixel in bottom_left) < 200  # the marks, outside the trim
+    inside = [image.getpixel((edge + 2 + x, image.height - 1 - edge - 2 - y))
+              for x in range(8) for y in range(8)]
+    assert all(pixel == (255, 255, 255) for pixel in inside)  # and nothing on the trimmed page
+    first = render(path, 1)
+    # The title band reaches the edge of the bleed, so no white line shows after trimming.
+    assert first.getpixel((edge + 20, 1)) == (11, 79, 108)
+
+
+def half_page_numbers(path, total):
+    """For each sheet side of a booklet: the page numbers read in its left and right halves."""
+    sides = []
+    width = float(PdfReader(path).pages[0].mediabox.width)
+    for runs in pdf_text_runs(path):
+        found = []
+        for half in (0, 1):
+            text = " ".join(run.text for run in runs if (run.x >= width / 2) == bool(half))
+            numbers = re.findall(rf"Page (\d+) (?:sur|of) {total}", text)
+            found.append(int(numbers[0]) if numbers else None)
+        sides.append(tuple(found))
+    return sides
+
+
+def test_booklet_of_four_pages_is_one_sheet_in_reading_order_once_folded(dist):
+    path = dist / "fr" / "cancers.booklet.pdf"
+    page = PdfReader(path).pages[0]
+    assert (float(page.mediabox.width), float(page.mediabox.height)) == \
+        pytest.approx((297 * MM, 210 * MM), abs=1)
+    assert half_page_numbers(path, 4) == [(4, 1), (2, 3)]
+
+
+def test_booklet_of_more_pages_adds_blanks_to_a_multiple_of_four(tmp_path):
+    project = make_project("minimal", tmp_path / "project")
+    french = project / "content" / "fr" / "premiere.md"
+    paragraph = ("Le radiologue vous explique le geste, ses bénéfices et ses risques. "
+                 "Vous pouvez poser toutes vos questions avant de donner votre accord. ") * 4
+    french.write_text(french.read_text().replace("pages: 4\n", "") +
+                      "".join(f"\n## Partie {n}\n\n{paragraph}\n" for n in range(14)))
+    run = run_cli(project, "--lang", "fr", "--format", "pdf", "--profile", "screen,booklet")
+    assert run.status == 0, run.stderr
+    pages = len(PdfReader(project / "dist" / "fr" / "premiere.pdf").pages)
+    assert 5 <= pages <= 8
+    expected = [(8, 1), (2, 7), (6, 3), (4, 5)]
+    expected = [tuple(n if n <= pages else None for n in side) for side in expected]
+    assert half_page_numbers(project / "dist" / "fr" / "premiere.booklet.pdf", pages) == expected
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_large_print_is_a4_with_no_text_under_16pt(dist, lang):
+    for slug in LEAFLETS:
+        path = dist / lang / f"{slug}.large.pdf"
+        page = PdfReader(path).pages[0]
+        assert (float(page.mediabox.width), float(page.mediabox.height)) == \
+            pytest.approx((210 * MM, 297 * MM), abs=1)
+        sizes = [run.size for runs in pdf_text_runs(path) for run in runs]
+        assert min(sizes) >= 16 - 0.01, (slug, min(sizes))
+
+
+# Heading sizes (points) per profile, from leaflet.css and large.css.
+HEADING_SIZES = {"": (14, 12), ".print": (14, 12), ".large": (24, 20)}
+FOOTER_ZONE = {"": 18 * MM, ".print": 18 * MM, ".large": 24 * MM}
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+@pytest.mark.parametrize("profile", ["", ".print", ".large"])
+def test_no_page_ends_with_a_heading_and_no_text_leaves_the_page(dist, lang, profile):
+    for slug in LEAFLETS:
+        path = dist / lang / f"{slug}{profile}.pdf"
+        box = PdfReader(path).pages[0].trimbox
+        width, height = float(box.width), float(box.height)
+        pages = pdf_text_runs(path)
+        for number, runs in enumerate(pages, start=1):
+            for run in runs:
+                assert 0 <= run.x < width and 0 < run.y < height, (slug, number, run)
+            body = [run for run in runs if run.y > FOOTER_ZONE[profile]]
+            if number == len(pages) or not body:
+                continue
+            last_line = min(body, key=lambda run: run.y)
+            assert round(last_line.size) not in HEADING_SIZES[profile], \
+                f"{path.name} page {number} ends with the heading '{last_line.text}'"
+
+
+@pytest.mark.parametrize("lang, address", [
+    ("fr", "https://leaflets.example.org/algoradiologie/fr/cancers.pdf"),
+    ("en", "https://leaflets.example.org/algoradiologie/en/cancers.pdf"),
+])
+def test_last_page_has_a_qr_code_to_the_online_leaflet_in_its_language(dist, lang, address):
+    path = dist / lang / "cancers.pdf"
+    assert any(alt.endswith(address) for alt in pdf_figure_alts(path))
+    last = pdf_pages_text(path)[-1]
+    assert address in last.replace("\n", "")
+    image = render(path, len(PdfReader(path).pages), dpi=100)
+    # The code itself: its modules are the only pure black of the page (text is #1a1a1a),
+    # in the right half, beside the colophon.
+    black = [(index % image.width, index // image.width)
+             for index, pixel in enumerate(image.get_flattened_data()) if pixel == (0, 0, 0)]
+    assert len(black) > 500
+    assert min(x for x, _ in black) > image.width / 2
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_whole_book_has_contents_with_true_page_numbers_and_bookmarks(dist, lang):
+    path = dist / lang / "algoradiologie-douleur.pdf"
+    reader = PdfReader(path)
+    outline = [item for item in reader.outline if not isinstance(item, list)]
+    titles = [item.title for item in outline]
+    pages = pdf_pages_text(path)
+    contents = pages[0]
+    for slug in LEAFLETS:
+        leaflet_title = PdfReader(dist / lang / f"{slug}.pdf").metadata.title
+        assert leaflet_title in titles
+        bookmark = outline[titles.index(leaflet_title)]
+        page_number = reader.get_destination_page_number(bookmark) + 1
+        # The contents give the page where the bookmark leads, and that page shows the title.
+        entry = re.search(re.escape(leaflet_title.split()[-1]) + r"[ .]*?(\d+)\n",
+                          contents + "\n")
+        assert entry and int(entry.group(1)) == page_number, (leaflet_title, entry)
+        assert leaflet_title.split()[0] in pages[page_number - 1]
+
+
+def relative_luminance(hex_colour):
+    channels = [int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast(foreground, background):
+    lighter, darker = sorted((relative_luminance(foreground),
+                              relative_luminance(background)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+def test_every_text_colour_has_wcag_aa_contrast_on_its_background():
+    from conftest import REPO
+
+    css = (REPO / "styles" / "leaflet.css").read_text()
+    colours = dict(re.findall(r"--([\w-]+):\s*(#[0-9a-fA-F]{6})", css))
+    white = "#ffffff"
+    pairs = {"ink on paper": (colours["ink"], white),
+             "headings and links": (colours["accent"], white),
+             "title band": (colours["accent-text"], colours["accent"]),
+             "footer and colophon": (colours["muted"], white),
+             "draft mark": (colours["warning"], white)}
+    for sheet in ("epub.css", "book.css", "print.css", "large.css"):
+        text = (REPO / "styles" / sheet).read_text()
+        for colour in re.findall(r"(?<![-\w])color:\s*(#[0-9a-fA-F]{6})", text):
+            pairs[f"{sheet} {colour}"] = (colour, white)
+    for name, (foreground, background) in pairs.items():
+        assert contrast(foreground, background) >= 4.5, name
+
+
+def test_a_leaflet_over_its_page_budget_warns_and_strict_refuses_it(tmp_path):
+    project = make_project("minimal", tmp_path / "project")
+    english = project / "content" / "en" / "premiere.md"
+    english.write_text(english.read_text().replace("pages: 4", "pages: 1"))
+    run = run_cli(project, "--lang", "en", "--format", "pdf", "--profile", "screen,large")
+    assert run.status == 0, run.stderr
+    warning = ("content/en/premiere.md:6: warning: dist/en/premiere.pdf has 2 A5 pages, over "
+               "its budget of 1: shorten the text before printing")
+    assert warning in run.stderr.splitlines()
+    assert "premiere.large.pdf has" not in run.stderr  # A4 large print has its own count
+
+    (project / "dist").rename(project / "before")
+    run = run_cli(project, "--lang", "en", "--format", "pdf", "--profile", "screen", "--strict")
+    assert run.status == 1
+    assert ("failed dist/en/premiere.pdf: content/en/premiere.md:6: --strict: "
+            "dist/en/premiere.pdf has 2 A5 pages") in run.stderr
+    assert not (project / "dist" / "en" / "premiere.pdf").exists()
