@@ -224,3 +224,21 @@ def test_a_leaflet_over_its_page_budget_warns_and_strict_refuses_it(tmp_path):
     assert ("failed dist/en/premiere.pdf: content/en/premiere.md:6: --strict: "
             "dist/en/premiere.pdf has 2 A5 pages") in run.stderr
     assert not (project / "dist" / "en" / "premiere.pdf").exists()
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_every_pdf_is_tagged_with_its_language(dist, lang):
+    for path in sorted((dist / lang).glob("*.pdf")):
+        root = PdfReader(path).trailer["/Root"]
+        assert root["/Lang"] == lang, path.name
+        if path.name.endswith(".booklet.pdf"):
+            continue  # imposed for printing: the tagged reading copy is <document>.pdf
+        assert bool(root["/MarkInfo"]["/Marked"]) and "/StructTreeRoot" in root, path.name
+
+
+def test_the_english_book_marks_its_draft_chapters_not_its_contents(dist):
+    pages = pdf_pages_text(dist / "en" / "algoradiologie-douleur.pdf")
+    assert "DRAFT" not in pages[0]
+    assert all("DRAFT · TRANSLATION NOT REVIEWED" in page for page in pages[1:])
+    assert not any("DRAFT" in page or "BROUILLON" in page
+                   for page in pdf_pages_text(dist / "fr" / "algoradiologie-douleur.pdf"))
