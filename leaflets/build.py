@@ -351,7 +351,7 @@ def _stylesheets(publication: Publication, page_dir: Path, extra: tuple[str, ...
 
 
 def _pdf_job(publication: Publication, html: str, source: Path) -> PdfJob:
-    return PdfJob(html=html, base_dir=source.parent, source=source,
+    return PdfJob(html=html, root=publication.root, base_dir=source.parent, source=source,
                   allowed_dirs=(publication.content_dir.resolve(),
                                 publication.styles_dir.resolve()))
 

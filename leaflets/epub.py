@@ -125,12 +125,14 @@ def _metadata(book: epub.EpubBook, publication: Publication, lang: str, texts: B
 # EPUB Accessibility 1.1: what a reader's software announces before the book is opened.
 ACCESSIBILITY = (
     ("schema:accessMode", "textual"),
+    ("schema:accessMode", "visual"),  # the cover and the figures, each with its alt text
     ("schema:accessModeSufficient", "textual"),
     ("schema:accessibilityFeature", "structuralNavigation"),
     ("schema:accessibilityFeature", "tableOfContents"),
     ("schema:accessibilityFeature", "readingOrder"),
     ("schema:accessibilityFeature", "alternativeText"),
     ("schema:accessibilityFeature", "displayTransformability"),
+    ("schema:accessibilityFeature", "ARIA"),  # DPUB-ARIA roles beside the epub:type semantics
     ("schema:accessibilityHazard", "none"),
     ("dcterms:conformsTo", "EPUB Accessibility 1.1 - WCAG 2.2 Level AA"),
 )

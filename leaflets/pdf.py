@@ -23,7 +23,8 @@ class PdfJob:
     """One HTML page to lay out: its text, where relative URLs start, who may be fetched."""
 
     html: str
-    base_dir: Path
+    root: Path  # the project folder
+    base_dir: Path  # where the page's relative URLs start, under `root`
     allowed_dirs: tuple[Path, ...]
     source: Path  # the content file, named in errors
 
@@ -48,12 +49,13 @@ def write_pdf(job: PdfJob) -> RenderedPdf:
             None, None, f"WeasyPrint cannot load a system library ({error}): install Pango "
             "with `sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0`, or run `make`") from None
 
-    fetcher = _project_fetcher(job.allowed_dirs)
+    fetcher = _project_fetcher(job.root.resolve(), job.allowed_dirs)
     warnings = _WarningCollector()
     weasy_logger = logging.getLogger("weasyprint")
     weasy_logger.addHandler(warnings)
     try:
-        html = HTML(string=job.html, base_url=job.base_dir.as_uri() + "/", url_fetcher=fetcher)
+        base_url = f"file://{VIRTUAL_ROOT}/{job.base_dir.relative_to(job.root).as_posix()}/"
+        html = HTML(string=job.html, base_url=base_url, url_fetcher=fetcher)
         document = html.render(pdf_variant=PDF_VARIANT, font_config=FontConfiguration())
         return RenderedPdf(document.write_pdf(pdf_variant=PDF_VARIANT), len(document.pages))
     except _RefusedResource as refused:
@@ -68,7 +70,12 @@ class _RefusedResource(BaseException):
     """Stops WeasyPrint at the first resource the page must not have."""
 
 
-def _project_fetcher(allowed_dirs: tuple[Path, ...]):
+# The project's files are addressed from this fixed root, whatever folder the project is in:
+# WeasyPrint names images after their URL, and the same sources must give the same bytes.
+VIRTUAL_ROOT = "/project"
+
+
+def _project_fetcher(root: Path, allowed_dirs: tuple[Path, ...]):
     from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
     class ProjectFetcher(URLFetcher):
@@ -84,14 +91,18 @@ def _project_fetcher(allowed_dirs: tuple[Path, ...]):
             parts = urlsplit(url)
             if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
                 raise Refused(f"refused resource {url}: only the project's own files are used")
-            path = Path(unquote(parts.path)).resolve()
+            virtual = unquote(parts.path)
+            if not virtual.startswith(f"{VIRTUAL_ROOT}/"):
+                raise Refused(f"refused resource {url}: it lies outside the project's "
+                              "content, styles and fonts")
+            path = (root / virtual[len(VIRTUAL_ROOT) + 1:]).resolve()
             if not any(path.is_relative_to(folder) for folder in allowed_dirs):
                 raise Refused(f"refused resource {path}: it lies outside the project's "
                               "content, styles and fonts")
             if not path.is_file():
                 raise Refused(f"missing file {path}")
             content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-            return URLFetcherResponse(path.as_uri(), body=path.read_bytes(),
+            return URLFetcherResponse(url, body=path.read_bytes(),
                                       headers={"Content-Type": content_type})
 
     class Refused(_RefusedResource, FatalURLFetchingError):

