@@ -11,8 +11,10 @@ VPY := $(VENV)/bin/python
 REQUIRED_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0
 RECOMMENDED_PACKAGES := libharfbuzz-subset0 poppler-utils
 TEST_PACKAGES := gettext default-jre-headless poppler-utils
+# The benchmark compares the build with pandoc (WeasyPrint as its PDF engine).
+BENCH_PACKAGES := pandoc
 
-.PHONY: all build setup system test catalogs check-system-test clean distclean lock
+.PHONY: all build setup system test bench catalogs check-system-test clean distclean lock
 
 all: build
 
@@ -57,6 +59,11 @@ $(VENV)/.installed: requirements.lock
 
 test: setup check-system-test
 	$(VPY) -m pytest
+
+# Speed against pandoc and WeasyPrint alone, incremental builds, scale: see benchmarks/bench.py.
+bench: setup
+	$(call ensure_packages,$(BENCH_PACKAGES),exit 1)
+	$(VPY) benchmarks/bench.py
 
 catalogs: setup
 	$(VPY) build.py catalogs

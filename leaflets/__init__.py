@@ -1,11 +1,8 @@
 """A publishing pipeline: Markdown leaflets in French and their translations into PDF and EPUB.
 
-The stages, one module each: config, content, markup (with typography), catalogs, render,
-pdf, epub, build; cli is the command line.
+The stages, one module each: config, content, markup (with typography), catalogs, blocks,
+structure, terminology, translation, render, pdf, imposition, epub, make, build; cli is the
+command line. Nothing is imported here, so that a quick command stays quick.
 """
 
-from .build import BuildOptions, build
-from .cli import main
-
-__all__ = ["BuildOptions", "build", "main"]
-__version__ = "0.1.0"
+__version__ = "0.2.0"

@@ -14,15 +14,10 @@ import traceback
 from pathlib import Path
 from typing import TextIO
 
-from .build import FORMATS, BuildOptions, build, check_findings, load_project
-from .catalogs import update_catalogs
-from .config import load_publication
+from .build import FORMATS, BuildOptions, build
 from .errors import InputErrors, LeafletError
 from .files import shown_path
-from .language import add_language
-from .profiles import PROFILES
-from .status import status_report
-from .translation import accept, describe_changes, french_changes, parse_document_ref
+from .profiles import PROFILE_CHOICES
 
 COMMANDS = ("build", "check", "status", "diff", "accept", "new-language", "catalogs", "clean")
 
@@ -62,74 +57,127 @@ def main(argv: list[str] | None = None, stdout: TextIO | None = None,
 
 
 def _run(args: argparse.Namespace, root: Path, stdout: TextIO) -> int:
-    if args.command == "catalogs":
-        for change in update_catalogs(load_publication(root)):
-            print(f"{change.action:9} {change.path.relative_to(root)}", file=stdout)
-        return 0
-    if args.command == "clean":
-        dist = load_publication(root).dist_dir
-        shutil.rmtree(dist, ignore_errors=True)
-        print(f"removed {dist.relative_to(root)}/", file=stdout)
-        return 0
-    if args.command == "status":
-        report = status_report(load_publication(root), _split(args.lang))
-        print(report.as_json() if args.json else "\n".join(report.as_table()), file=stdout)
-        return 0
-    if args.command == "diff":
-        lang, slug = parse_document_ref(args.document)
-        changes = french_changes(load_publication(root), lang, slug)
-        print("\n".join(describe_changes(changes, root)), file=stdout)
-        return 0
-    if args.command == "accept":
-        lang, slug = parse_document_ref(args.document)
-        publication = load_publication(root)
-        followed, version = accept(publication, lang, slug)
-        print(f"content/{lang}/{slug}.md now follows content/{publication.source_language}/"
-              f"{slug}.md version {version} (recorded in {shown_path(followed, root)})",
-              file=stdout)
-        return 0
-    if args.command == "new-language":
-        added = add_language(root, args.code)
-        print(f"added {added.code} ({added.name}, {added.own_name}) to publication.yml",
-              file=stdout)
-        for change in added.catalogs:
-            print(f"{change.action:9} {shown_path(change.path, root)}", file=stdout)
-        print(f"{added.documents} documents to translate into content/{added.code}/: "
-              "`build.py status` shows them", file=stdout)
-        return 0
-    if args.command == "check":
-        findings = check_findings(load_project(root), _split(args.lang))
-        for finding in findings:
-            print(finding.describe(root), file=stdout)
-        errors = [finding for finding in findings if finding.severity == "error"]
-        print(f"{len(errors)} error(s), {len(findings) - len(errors)} warning(s)", file=stdout)
-        return 1 if errors or (args.strict and findings) else 0
-    profiles = _split(args.profile) or tuple(PROFILES)
-    unknown = [name for name in profiles if name not in PROFILES]
+    # Each command imports what it needs: `build` with nothing to do, `status` and `check`
+    # answer quickly because they load neither WeasyPrint nor the e-book libraries.
+    commands = {"build": _build, "check": _check, "status": _status, "diff": _diff,
+                "accept": _accept, "new-language": _new_language, "catalogs": _catalogs,
+                "clean": _clean}
+    return commands[args.command](args, root, stdout)
+
+
+def _build(args: argparse.Namespace, root: Path, stdout: TextIO) -> int:
+    profiles = _split(args.profile) or PROFILE_CHOICES
+    unknown = [name for name in profiles if name not in PROFILE_CHOICES]
     if unknown:
         raise LeafletError(None, None, f"unknown profile '{unknown[0]}' (choose among "
-                           f"{', '.join(PROFILES)})")
+                           f"{', '.join(PROFILE_CHOICES)})")
+    if args.jobs is not None and args.jobs < 1:
+        raise LeafletError(None, None, "--jobs: give a number of processes, 1 or more")
     options = BuildOptions(languages=_split(args.lang), formats=_split(args.format) or FORMATS,
-                           profiles=profiles, force=args.force, strict=args.strict)
+                           profiles=profiles, force=args.force, strict=args.strict,
+                           jobs=args.jobs or 0)
     report = build(root, options)
     print(report.summary(), file=stdout)
     return 1 if report.failed or report.refused else 0
 
 
+def _check(args: argparse.Namespace, root: Path, stdout: TextIO) -> int:
+    from .project import check_findings, load_project
+
+    findings = check_findings(load_project(root), _split(args.lang))
+    for finding in findings:
+        print(finding.describe(root), file=stdout)
+    errors = [finding for finding in findings if finding.severity == "error"]
+    print(f"{len(errors)} error(s), {len(findings) - len(errors)} warning(s)", file=stdout)
+    return 1 if errors or (args.strict and findings) else 0
+
+
+def _status(args: argparse.Namespace, root: Path, stdout: TextIO) -> int:
+    from .config import load_publication
+    from .status import status_report
+
+    report = status_report(load_publication(root), _split(args.lang))
+    print(report.as_json() if args.json else "\n".join(report.as_table()), file=stdout)
+    return 0
+
+
+def _diff(args: argparse.Namespace, root: Path, stdout: TextIO) -> int:
+    from .config import load_publication
+    from .translation import describe_changes, french_changes, parse_document_ref
+
+    lang, slug = parse_document_ref(args.document)
+    changes = french_changes(load_publication(root), lang, slug)
+    print("\n".join(describe_changes(changes, root)), file=stdout)
+    return 0
+
+
+def _accept(args: argparse.Namespace, root: Path, stdout: TextIO) -> int:
+    from .config import load_publication
+    from .translation import accept, parse_document_ref
+
+    lang, slug = parse_document_ref(args.document)
+    publication = load_publication(root)
+    followed, version = accept(publication, lang, slug)
+    print(f"content/{lang}/{slug}.md now follows content/{publication.source_language}/"
+          f"{slug}.md version {version} (recorded in {shown_path(followed, root)})",
+          file=stdout)
+    return 0
+
+
+def _new_language(args: argparse.Namespace, root: Path, stdout: TextIO) -> int:
+    from .language import add_language
+
+    added = add_language(root, args.code)
+    print(f"added {added.code} ({added.name}, {added.own_name}) to publication.yml",
+          file=stdout)
+    for change in added.catalogs:
+        print(f"{change.action:9} {shown_path(change.path, root)}", file=stdout)
+    print(f"{added.documents} documents to translate into content/{added.code}/: "
+          "`build.py status` shows them", file=stdout)
+    return 0
+
+
+def _catalogs(args: argparse.Namespace, root: Path, stdout: TextIO) -> int:
+    from .catalogs import update_catalogs
+    from .config import load_publication
+
+    for change in update_catalogs(load_publication(root)):
+        print(f"{change.action:9} {change.path.relative_to(root)}", file=stdout)
+    return 0
+
+
+def _clean(args: argparse.Namespace, root: Path, stdout: TextIO) -> int:
+    from .config import load_publication
+
+    dist = load_publication(root).dist_dir
+    shutil.rmtree(dist, ignore_errors=True)
+    print(f"removed {dist.relative_to(root)}/", file=stdout)
+    return 0
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="build.py", description="Build the leaflets (PDF) and e-books (EPUB).")
-    parser.add_argument("--project", default=os.getcwd(), metavar="DIR",
-                        help="the project folder (default: the current folder)")
-    parser.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
-    parser.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
+    _add_common_options(parser, os.getcwd(), False)
+    # The same options after the command (`build.py --lang en --quiet`) mean the same.
+    common = argparse.ArgumentParser(add_help=False)
+    _add_common_options(common, argparse.SUPPRESS, argparse.SUPPRESS)
     commands = parser.add_subparsers(dest="command", required=True)
+    add_parser = commands.add_parser
+
+    def add_command(name: str, **kwargs: str) -> argparse.ArgumentParser:
+        return add_parser(name, parents=[common], **kwargs)
+
+    commands.add_parser = add_command  # type: ignore[method-assign]
     build_parser = commands.add_parser("build", help="build every output (the default)")
     build_parser.add_argument("--lang", help="languages to build, e.g. fr,en (default: all)")
     build_parser.add_argument("--format", help="pdf, epub or both (default: pdf,epub)")
-    build_parser.add_argument("--profile", help="PDF profiles: screen, print, booklet, large "
-                              "(default: all; screen also makes the whole book's PDF)")
-    build_parser.add_argument("--force", action="store_true", help="rebuild every output")
+    build_parser.add_argument("--profile", help="PDFs: screen, print, booklet, large (the "
+                              "leaflets), book (the whole book); default: all")
+    build_parser.add_argument("--force", action="store_true",
+                              help="rebuild every output, even those up to date")
+    build_parser.add_argument("--jobs", type=int, metavar="N",
+                              help="worker processes (default: one per core)")
     build_parser.add_argument("--strict", action="store_true",
                               help="build nothing when `check` has any finding")
     check_parser = commands.add_parser(
@@ -152,6 +200,15 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser("catalogs", help="extract, update and compile the gettext catalogs")
     commands.add_parser("clean", help="remove dist/")
     return parser
+
+
+def _add_common_options(parser: argparse.ArgumentParser, project: str, flag: object) -> None:
+    parser.add_argument("--project", default=project, metavar="DIR",
+                        help="the project folder (default: the current folder)")
+    parser.add_argument("--debug", action="store_true", default=flag,
+                        help="show tracebacks of internal errors")
+    parser.add_argument("--quiet", action="store_true", default=flag,
+                        help="no progress lines on stderr")
 
 
 def _with_default_command(argv: list[str]) -> list[str]:

@@ -28,7 +28,7 @@ def draw_cover(title: str, subtitle: str, publisher: str, fonts_dir: Path) -> by
     _draw_wrapped(draw, subtitle, ImageFont.truetype(str(regular), 90), width, 1620, INK, 1.3)
     _draw_wrapped(draw, publisher, ImageFont.truetype(str(regular), 64), width, 2300, BAND, 1.3)
     buffer = io.BytesIO()
-    image.save(buffer, format="PNG", optimize=True)
+    image.save(buffer, format="PNG")  # optimize=True halves the speed for 3 % smaller
     return buffer.getvalue()
 
 

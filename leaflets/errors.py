@@ -21,6 +21,10 @@ class LeafletError(Exception):
         self.line = line
         self.message = message
 
+    def __reduce__(self) -> tuple:
+        # Made in a worker process, reported by the main one: pickled with all three fields.
+        return self.__class__, (self.path, self.line, self.message)
+
     def location(self, root: Path | None = None) -> str:
         """Return `path:line` (path relative to `root` when it lies under it)."""
         if self.path is None:

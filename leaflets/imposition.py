@@ -25,8 +25,8 @@ def saddle_stitch_order(pages: int) -> list[tuple[int | None, int | None]]:
     return [tuple(number if number <= pages else None for number in side) for side in sides]
 
 
-def impose_booklet(pdf: bytes, lang: str, title: str) -> bytes:
-    """The booklet PDF of an A5 PDF."""
+def impose_booklet(pdf: bytes, lang: str, title: str) -> tuple[bytes, int]:
+    """The booklet PDF of an A5 PDF, and the A5 PDF's number of pages."""
     reader = PdfReader(io.BytesIO(pdf))
     width, height = A4_LANDSCAPE
     writer = PdfWriter()
@@ -47,4 +47,4 @@ def impose_booklet(pdf: bytes, lang: str, title: str) -> bytes:
     writer.root_object[NameObject("/Lang")] = TextStringObject(lang)
     output = io.BytesIO()
     writer.write(output)
-    return output.getvalue()
+    return output.getvalue(), len(reader.pages)

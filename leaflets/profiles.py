@@ -4,7 +4,8 @@
 - print: A5 trim with 3 mm bleed and crop marks, for a print shop (<doc>.print.pdf);
 - booklet: the screen pages imposed two-up on A4 landscape in saddle-stitch order, to print
   double-sided on an office printer and fold (<doc>.booklet.pdf);
-- large: A4, 16 pt text and more, for readers with low vision (<doc>.large.pdf).
+- large: A4, 16 pt text and more, for readers with low vision (<doc>.large.pdf);
+and "book" on the command line: the whole book as one PDF (<book>.pdf).
 """
 
 from __future__ import annotations
@@ -28,3 +29,6 @@ PROFILES = {
     "booklet": Profile("booklet", ".booklet", (), imposed=True),
     "large": Profile("large", ".large", ("large.css",), budgeted=False),
 }
+
+BOOK = "book"  # not a leaflet profile: the whole book's PDF, chosen like one
+PROFILE_CHOICES = (*PROFILES, BOOK)

@@ -53,6 +53,14 @@ def copy_real_project(destination: Path) -> Path:
     return destination
 
 
+def outputs(project: Path) -> list[str]:
+    """The outputs in the project's dist/, as paths under it (the build's own records, whose
+    names start with a dot, left out)."""
+    dist = project / "dist"
+    return sorted(path.relative_to(dist).as_posix() for path in dist.rglob("*")
+                  if path.is_file() and not path.name.startswith("."))
+
+
 def run_cli(project: Path, *args: str) -> Run:
     """Run `build.py --project PROJECT ARGS...` in this process."""
     stdout, stderr = io.StringIO(), io.StringIO()

@@ -174,7 +174,8 @@ def test_two_clean_builds_in_two_folders_give_identical_bytes(tmp_path, monkeypa
         project = make_project("minimal", folder)
         assert run_cli(project, "--quiet").status == 0
         return {path.relative_to(project / "dist").as_posix(): path.read_bytes()
-                for path in sorted((project / "dist").rglob("*")) if path.is_file()}
+                for path in sorted((project / "dist").rglob("*"))
+                if path.is_file() and not path.name.startswith(".")}
 
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
     first = build(tmp_path / "a")

@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from conftest import make_project, run_cli
+from conftest import make_project, outputs, run_cli
 from reading import pdf_pages_text
 
 
@@ -148,8 +148,7 @@ def test_an_outdated_translation_is_marked_and_strict_refuses_it(project):
     assert run.status == 1
     assert "content/en/premiere.md: --strict: outdated translation not built" in run.stderr
     assert "content/en/seconde.md: --strict: draft translation not built" in run.stderr
-    built = sorted(p.relative_to(project / "dist").as_posix()
-                   for p in (project / "dist").rglob("*.*"))
+    built = outputs(project)
     assert built == sorted(["fr/fixture-book.epub", "fr/fixture-book.pdf"] + [
         f"fr/{doc}{profile}.pdf" for doc in ("premiere", "seconde")
         for profile in ("", ".print", ".booklet", ".large")])

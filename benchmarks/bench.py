@@ -1,0 +1,321 @@
+"""`make bench`: how fast the build is, against pandoc and against WeasyPrint alone.
+
+1. A clean build of the real content (every language: screen PDFs and EPUBs) against the
+   usual alternative, pandoc with WeasyPrint as its PDF engine and the project's stylesheet,
+   one call per leaflet, and pandoc for each EPUB. Median of --runs, measured in this run.
+2. The rendering floor: WeasyPrint alone laying out and writing the same PDFs from the same
+   HTML in one process, divided by the cores the build uses.
+3. Incremental builds: nothing to do; one French paragraph changed; one English paragraph;
+   one stylesheet. Wall time and the outputs made again.
+4. Scale: generated publications of 10, 50 and 150 documents in 3 languages: time per
+   output and the peak memory of the main process and of the largest worker.
+
+Prints a table and writes it as JSON to benchmarks/results/. Nothing here is a test: these
+machines are shared, so the figures are medians, and the tests never time anything.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+PROJECT_PARTS = ("content", "locales", "templates", "styles")
+CLEAN_OPTIONS = ("--profile", "screen", "--format", "pdf,epub")
+
+
+def copy_project(destination: Path) -> Path:
+    destination.mkdir(parents=True)
+    shutil.copy(REPO / "publication.yml", destination)
+    for part in PROJECT_PARTS:
+        shutil.copytree(REPO / part, destination / part, ignore=shutil.ignore_patterns("*.mo"))
+    return destination
+
+
+def run_build(project: Path, *args: str) -> tuple[float, list[str]]:
+    """Wall time of `build.py ARGS` on `project`, and the outputs it made."""
+    started = time.perf_counter()
+    result = subprocess.run([PYTHON, str(REPO / "build.py"), "--project", str(project), *args],
+                            capture_output=True, text=True)
+    seconds = time.perf_counter() - started
+    if result.returncode != 0:
+        raise SystemExit(f"build failed:\n{result.stderr}")
+    made = sorted(line.split("] ")[1].split(" (")[0] for line in result.stderr.splitlines()
+                  if line.startswith("[") and "] " in line)
+    return seconds, made
+
+
+def documents_in_order(project: Path) -> dict[str, list[Path]]:
+    import yaml
+
+    publication = yaml.safe_load((project / "publication.yml").read_text())
+    languages = [publication["languages"]["source"], *publication["languages"]["targets"]]
+    return {lang: [path for slug in publication["documents"]
+                   if (path := project / "content" / lang / f"{slug}.md").exists()]
+            for lang in languages}
+
+
+def pandoc_pipeline(project: Path, jobs: int = 1) -> float:
+    """The same outputs with pandoc: a PDF per leaflet (WeasyPrint engine, the project's
+    stylesheet), an EPUB per language. Wall time; `jobs` calls at once."""
+    out = project / "pandoc"
+    shutil.rmtree(out, ignore_errors=True)
+    env = {**os.environ, "PATH": f"{Path(PYTHON).parent}:{os.environ['PATH']}"}
+    commands = []
+    for lang, paths in documents_in_order(project).items():
+        (out / lang).mkdir(parents=True)
+        for path in paths:
+            commands.append(["pandoc", str(path), "-f", "markdown", "-t", "html5", "--standalone",
+                             "--pdf-engine=weasyprint", "--css",
+                             str(project / "styles" / "leaflet.css"),
+                             f"--resource-path={path.parent}", "--metadata", f"lang={lang}",
+                             "-o", str(out / lang / f"{path.stem}.pdf")])
+        commands.append(["pandoc", *map(str, paths), "-o", str(out / lang / "book.epub"),
+                         "--css", str(project / "styles" / "epub.css"),
+                         *[f"--epub-embed-font={font}"
+                           for font in sorted((project / "styles" / "fonts").glob("*.ttf"))],
+                         "--metadata", f"lang={lang}", "--metadata", "title=Algoradiologie",
+                         f"--resource-path={project / 'content' / lang}"])
+    started = time.perf_counter()
+    running: list[subprocess.Popen] = []
+    for command in commands:
+        while len(running) >= jobs:
+            running.pop(0).wait()
+        running.append(subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL,
+                                        stderr=subprocess.DEVNULL))
+    for process in running:
+        process.wait()
+    return time.perf_counter() - started
+
+
+FLOOR_SCRIPT = """
+import json, sys, time
+from pathlib import Path
+from leaflets.make import _pdf_job, _stylesheets, make_renderer
+from leaflets.profiles import PROFILES
+from leaflets.project import load_project
+from weasyprint import HTML
+from weasyprint.text.fonts import FontConfiguration
+
+project = load_project(Path(sys.argv[1]))
+publication = project.publication
+pages = []
+for lang in publication.languages:
+    renderer = make_renderer(project, lang)
+    for document in project.contents.documents(lang):
+        markup = project.markups[lang, document.slug]
+        source = project.contents.get(publication.source_language, document.slug)
+        html = renderer.leaflet(markup, _stylesheets(publication, document.path.parent, ()),
+                                source.version, project.languages_of(document.slug),
+                                project.draft_mark(lang, document.slug))
+        pages.append(_pdf_job(publication, html, document.path))
+from leaflets.pdf import _project_fetcher, VIRTUAL_ROOT
+started = time.perf_counter()
+for job in pages:
+    base = f"file://{VIRTUAL_ROOT}/{job.base_dir.relative_to(job.root).as_posix()}/"
+    fetcher = _project_fetcher(job.root.resolve(), job.allowed_dirs)
+    HTML(string=job.html, base_url=base, url_fetcher=fetcher).write_pdf(
+        pdf_variant="pdf/ua-1", font_config=FontConfiguration())
+print(json.dumps({"seconds": time.perf_counter() - started, "pdfs": len(pages)}))
+"""
+
+
+def rendering_floor(project: Path) -> dict:
+    result = subprocess.run([PYTHON, "-c", FLOOR_SCRIPT, str(project)], capture_output=True,
+                            text=True, cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO)})
+    if result.returncode != 0:
+        raise SystemExit(f"rendering floor failed:\n{result.stderr}")
+    return json.loads(result.stdout.splitlines()[-1])
+
+
+def edit(path: Path, pattern: str, replacement: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    changed = re.sub(pattern, replacement, text, count=1)
+    assert changed != text, (path, pattern)
+    path.write_text(changed, encoding="utf-8")
+
+
+def incremental(project: Path) -> list[dict]:
+    """Wall time and outputs made again after each kind of change (all profiles)."""
+    run_build(project, "--quiet")
+    scenarios = [
+        ("nothing to do", lambda: None),
+        ("one French paragraph", lambda: edit(project / "content/fr/cancers.md",
+                                              r"Votre médecin cherche", "Votre médecin recherche")),
+        ("one English paragraph", lambda: edit(project / "content/en/cancers.md",
+                                               r"Your doctor first", "Your doctor will first")),
+        ("one stylesheet (leaflet.css)", lambda: (project / "styles/leaflet.css").write_text(
+            (project / "styles/leaflet.css").read_text() + "\n/* changed */\n")),
+    ]
+    results = []
+    for name, change in scenarios:
+        change()
+        seconds, made = run_build(project)
+        results.append({"change": name, "seconds": seconds, "rebuilt": made})
+    for command in ("status", "check"):
+        started = time.perf_counter()
+        subprocess.run([PYTHON, str(REPO / "build.py"), "--project", str(project), command],
+                       capture_output=True)
+        results.append({"change": f"`{command}`", "seconds": time.perf_counter() - started,
+                        "rebuilt": []})
+    return results
+
+
+MEMORY_SCRIPT = """
+import json, resource, sys
+from leaflets.cli import main
+status = main(["--project", sys.argv[1], "--quiet", *sys.argv[2:]])
+print(json.dumps({"status": status,
+                  "main_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+                  "worker_kib": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}))
+"""
+
+
+def generated_publication(destination: Path, documents: int) -> Path:
+    """`documents` leaflets in fr, en and de, made of the real leaflets' texts."""
+    project = copy_project(destination)
+    sources = [slug for slug in ("algoradiologie", "articulations-tendons",
+                                 "colonne-vertebrale", "endometriose", "cancers", "limites")]
+    for lang in ("fr", "en"):
+        for path in (project / "content" / lang).glob("*.md"):
+            path.unlink()
+    shutil.copytree(project / "content" / "en", project / "content" / "de")
+    shutil.copytree(project / "locales" / "en", project / "locales" / "de")
+    slugs = []
+    for number in range(documents):
+        slug = f"fiche-{number:03d}"
+        slugs.append(slug)
+        for lang in ("fr", "en", "de"):
+            text_lang = "en" if lang == "de" else lang
+            text = (REPO / "content" / text_lang / f"{sources[number % len(sources)]}.md")
+            (project / "content" / lang / f"{slug}.md").write_text(text.read_text())
+    publication = (project / "publication.yml").read_text()
+    publication = publication.replace("targets: [en]", "targets: [en, de]")
+    publication = publication.replace(
+        "    en: urn:uuid:b696c9a3-955f-5d28-8bb5-3e7d1bc8ad75",
+        "    en: urn:uuid:b696c9a3-955f-5d28-8bb5-3e7d1bc8ad75\n"
+        "    de: urn:uuid:00000000-0000-5000-8000-0000000000de")
+    publication = re.sub(r"glossary: glossaire\n", "", publication)
+    publication = re.sub(r"documents:\n(  - .*\n)+",
+                         "documents:\n" + "".join(f"  - {slug}\n" for slug in slugs), publication)
+    (project / "publication.yml").write_text(publication)
+    shutil.rmtree(project / "locales" / "en" / "follows", ignore_errors=True)
+    shutil.rmtree(project / "locales" / "de" / "follows", ignore_errors=True)
+    for path in (project / "locales").rglob("terminology.po*"):
+        path.unlink()
+    return project
+
+
+def scale(root: Path, sizes: list[int]) -> list[dict]:
+    results = []
+    for size in sizes:
+        project = generated_publication(root / f"scale-{size}", size)
+        started = time.perf_counter()
+        result = subprocess.run([PYTHON, "-c", MEMORY_SCRIPT, str(project), *CLEAN_OPTIONS],
+                                capture_output=True, text=True, cwd=REPO,
+                                env={**os.environ, "PYTHONPATH": str(REPO)})
+        seconds = time.perf_counter() - started
+        memory = json.loads(result.stdout.splitlines()[-1])
+        if memory["status"] != 0:
+            raise SystemExit(f"scale build of {size} failed:\n{result.stderr[-2000:]}")
+        outputs = sum(1 for path in (project / "dist").rglob("*")
+                      if path.is_file() and not path.name.startswith("."))
+        floor = rendering_floor(project)
+        cores = os.cpu_count() or 1
+        results.append({"documents": size, "languages": 3, "outputs": outputs,
+                        "seconds": seconds, "seconds_per_output": seconds / outputs,
+                        "main_peak_mib": memory["main_kib"] / 1024,
+                        "worker_peak_mib": memory["worker_kib"] / 1024,
+                        "floor_per_core_s": floor["seconds"] / cores,
+                        "ratio_to_floor": seconds / (floor["seconds"] / cores)})
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5, help="clean builds to take the median of")
+    parser.add_argument("--sizes", default="10,50,150", help="documents per scale step")
+    args = parser.parse_args()
+    if shutil.which("pandoc") is None:
+        raise SystemExit("pandoc is needed: sudo apt-get install -y pandoc (or `make bench` "
+                         "as root)")
+    cores = os.cpu_count() or 1
+    with tempfile.TemporaryDirectory(prefix="leaflets-bench-") as temporary:
+        root = Path(temporary)
+        project = copy_project(root / "real")
+        ours, pandoc, pandoc_parallel = [], [], []
+        for _ in range(args.runs):
+            shutil.rmtree(project / "dist", ignore_errors=True)
+            ours.append(run_build(project, *CLEAN_OPTIONS)[0])
+            pandoc.append(pandoc_pipeline(project))
+            pandoc_parallel.append(pandoc_pipeline(project, jobs=cores))
+        floor = rendering_floor(project)
+        floor_per_core = floor["seconds"] / cores
+        report = {
+            "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+            "machine": {"cores": cores, "python": sys.version.split()[0]},
+            "clean_build": {
+                "outputs": "screen PDF of every leaflet and EPUB of every language",
+                "runs": args.runs,
+                "ours_median_s": statistics.median(ours),
+                "pandoc_median_s": statistics.median(pandoc),
+                "pandoc_parallel_median_s": statistics.median(pandoc_parallel),
+                "ratio_to_pandoc": statistics.median(ours) / statistics.median(pandoc),
+                "ratio_to_pandoc_parallel": (statistics.median(ours)
+                                             / statistics.median(pandoc_parallel)),
+            },
+            "rendering_floor": {
+                "weasyprint_one_process_s": floor["seconds"], "pdfs": floor["pdfs"],
+                "per_core_s": floor_per_core,
+                "ratio_clean_build_to_floor": statistics.median(ours) / floor_per_core,
+            },
+            "incremental": incremental(copy_project(root / "incremental")),
+            "scale": scale(root, [int(size) for size in args.sizes.split(",")]),
+        }
+    results = REPO / "benchmarks" / "results"
+    results.mkdir(exist_ok=True)
+    stamp = report["date"].replace(":", "").split("+")[0]
+    (results / f"bench-{stamp}.json").write_text(json.dumps(report, indent=2))
+    print_table(report)
+    print(f"\nwritten to benchmarks/results/bench-{stamp}.json")
+
+
+def print_table(report: dict) -> None:
+    clean, floor = report["clean_build"], report["rendering_floor"]
+    print(f"Clean build, {clean['outputs']} (median of {clean['runs']}, "
+          f"{report['machine']['cores']} cores)")
+    print(f"  this pipeline                 {clean['ours_median_s']:7.2f} s")
+    print(f"  pandoc, one call at a time    {clean['pandoc_median_s']:7.2f} s   "
+          f"ratio {clean['ratio_to_pandoc']:.2f}")
+    print(f"  pandoc, {report['machine']['cores']} calls at once       "
+          f"{clean['pandoc_parallel_median_s']:7.2f} s   "
+          f"ratio {clean['ratio_to_pandoc_parallel']:.2f}")
+    print(f"  WeasyPrint alone, per core    {floor['per_core_s']:7.2f} s   "
+          f"ratio {floor['ratio_clean_build_to_floor']:.2f} "
+          f"({floor['pdfs']} PDFs in {floor['weasyprint_one_process_s']:.2f} s, one process)")
+    print("\nIncremental (all profiles)")
+    for step in report["incremental"]:
+        made = ", ".join(step["rebuilt"]) or "nothing"
+        print(f"  {step['change']:<30} {step['seconds']:6.2f} s   rebuilt: {made}")
+    print("\nScale (3 languages, screen PDFs and EPUBs)")
+    print("  documents  outputs  total s  s/output  main MiB  worker MiB  floor/core s  ratio")
+    for step in report["scale"]:
+        print(f"  {step['documents']:9}  {step['outputs']:7}  {step['seconds']:7.1f}  "
+              f"{step['seconds_per_output']:8.3f}  {step['main_peak_mib']:8.0f}  "
+              f"{step['worker_peak_mib']:10.0f}  {step['floor_per_core_s']:12.1f}  "
+              f"{step['ratio_to_floor']:5.2f}")
+
+
+if __name__ == "__main__":
+    main()

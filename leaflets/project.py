@@ -1,0 +1,115 @@
+"""The validated input as one value: the publication, its documents and their markup, and
+where each translation stands; the checks `check` runs on it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from .catalogs import TERMINOLOGY, load_terminology, load_translations, po_path
+from .config import Publication, load_publication
+from .content import Contents, load_contents
+from .errors import Finding, LeafletError, raise_if_any
+from .markup import Markup, render_markdown
+from .structure import structure_findings
+from .terminology import (approved_terms, check_translation, glossary_for_readers,
+                          read_glossary, untranslated_findings)
+from .translation import OUTDATED, TranslationStatus, translation_statuses
+
+
+@dataclass(frozen=True)
+class Target:
+    """One output file and what it is made from."""
+
+    kind: str  # "leaflet-pdf", "book-pdf" or "book-epub"
+    lang: str
+    name: str  # the document's slug, or the book's
+    output: Path
+    profile: str = "screen"  # leaflet PDFs: a key of PROFILES
+
+
+@dataclass(frozen=True)
+class Project:
+    """The whole validated input: publication, documents and their markup."""
+
+    publication: Publication
+    contents: Contents
+    markups: dict[tuple[str, str], Markup]
+    # Target languages' translations: state against the French, review state.
+    statuses: dict[tuple[str, str], TranslationStatus]
+
+    def draft_mark(self, lang: str, slug: str) -> str | None:
+        """"draft" or "outdated" for a translation that must not print clean, else None."""
+        status = self.statuses.get((lang, slug))
+        if status is None or status.printable_clean:
+            return None
+        # Not reviewed says the most: a draft that is also out of date is still a draft.
+        return "draft" if status.review != "reviewed" else "outdated"
+
+    def languages_of(self, slug: str) -> tuple[str, ...]:
+        return tuple(lang for lang in self.publication.languages
+                     if self.contents.get(lang, slug) is not None)
+
+    def slugs_in(self, lang: str) -> list[str]:
+        return [document.slug for document in self.contents.documents(lang)]
+
+
+def load_project(root: Path) -> Project:
+    """Read and check every input. Raises InputErrors listing all problems found."""
+    publication = load_publication(root)
+    contents = load_contents(publication)
+    markups: dict[tuple[str, str], Markup] = {}
+    errors: list[LeafletError] = []
+    for lang in publication.languages:
+        for document in contents.documents(lang):
+            if document.slug == publication.glossary:
+                document = glossary_for_readers(document)
+            try:
+                markups[lang, document.slug] = render_markdown(document, publication.content_dir)
+            except LeafletError as error:
+                errors.append(error)
+            except ExceptionGroup as group:
+                errors.extend(group.exceptions)
+        try:
+            load_translations(publication, lang)
+            load_terminology(publication, lang)
+        except LeafletError as error:
+            errors.append(error)
+    raise_if_any(errors)
+    statuses = {(status.lang, status.slug): status for lang in publication.target_languages
+                for status in translation_statuses(publication, lang)}
+    return Project(publication, contents, markups, statuses)
+
+
+def check_findings(project: Project, languages: tuple[str, ...] = ()) -> list[Finding]:
+    """What `check` reports for `languages` (default: all targets): each translation's
+    structure against its French source, then its key terms."""
+    publication = project.publication
+    findings: list[Finding] = []
+    for lang in languages or publication.target_languages:
+        if lang == publication.source_language:
+            continue
+        for translation in project.contents.documents(lang):
+            source = project.contents.get(publication.source_language, translation.slug)
+            findings += structure_findings(source, translation, publication.root)
+    return findings + terminology_findings(project, languages)
+
+
+def terminology_findings(project: Project, languages: tuple[str, ...] = ()) -> list[Finding]:
+    """Key terms not translated as approved, forbidden variants, and terms with no approved
+    translation yet, for every translated document of `languages` (default: all targets)."""
+    publication = project.publication
+    if publication.glossary is None:
+        return []
+    glossary = project.contents.get(publication.source_language, publication.glossary)
+    terms = read_glossary(glossary) if glossary else []
+    findings: list[Finding] = []
+    for lang in languages or publication.target_languages:
+        if lang == publication.source_language:
+            continue
+        approved = approved_terms(terms, load_terminology(publication, lang))
+        findings += untranslated_findings(approved, po_path(publication, lang, TERMINOLOGY))
+        for translation in project.contents.documents(lang):
+            source = project.contents.get(publication.source_language, translation.slug)
+            findings += check_translation(source, translation, approved, publication.root)
+    return findings
