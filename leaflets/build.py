@@ -101,6 +101,7 @@ def build(root: Path, options: BuildOptions) -> BuildReport:
     the others."""
     dist = root / "dist"
     with _build_lock(root):
+        _remove_leftovers(dist)
         fingerprint = input_fingerprint(root)  # of the input as this build reads it
         if not options.force:
             done = nothing_to_do(dist, options.key(), fingerprint)
@@ -188,6 +189,14 @@ def _finish(project: Project, target: Target, result: Output | LeafletError, key
     if over:
         report.findings.append(over)
         progress.warning("%s", over.describe(root))
+
+
+def _remove_leftovers(dist: Path) -> None:
+    """Temporary files of a build that was killed before renaming them into place. Under the
+    lock, no other build is writing them."""
+    if dist.is_dir():
+        for leftover in dist.rglob(".*.tmp"):
+            leftover.unlink(missing_ok=True)
 
 
 def _dist_name(target: Target, dist: Path) -> str:
@@ -286,6 +295,10 @@ class _WorkerContext:
             output = make_target(project, renderer, target, screen_pdf)
         except LeafletError as error:
             return error
+        except Exception as error:  # a bug of ours: it costs this output, not the others
+            logging.getLogger("leaflets").debug("making %s", target.output, exc_info=True)
+            return LeafletError(None, None, f"internal error in the pipeline "
+                                f"({type(error).__name__}: {error}); please report it")
         return Output(output.data, output.pages, time.perf_counter() - started)
 
 

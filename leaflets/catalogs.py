@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 import gettext
 import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -165,8 +166,25 @@ def _serialise(catalog: Catalog) -> bytes:
     return buffer.getvalue()
 
 
+# A PO line: blank, a comment, a keyword and its string, or a string continuing the last.
+PO_STRING = r'"(?:[^"\\]|\\.)*"'
+PO_LINE = re.compile(rf'\s*(?:#.*|(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+{PO_STRING}'
+                     rf'|{PO_STRING})?\s*')
+
+
 def read_catalog(path: Path, lang: str | None) -> Catalog:
-    """Read a .po or .pot file. Raises CatalogError with the line of a syntax error."""
+    """Read a .po or .pot file. Raises CatalogError with the line of a syntax error.
+
+    Babel reads some broken lines (an unclosed string, say) without a word; msgfmt refuses
+    them, so each line is first checked against the PO grammar's line forms."""
+    try:
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if not PO_LINE.fullmatch(line):
+                raise CatalogError(path, number, "invalid PO syntax: expected a comment, "
+                                   "a keyword with a quoted string, or a quoted string "
+                                   f"(found: {line.strip()[:40]})")
+    except UnicodeDecodeError as error:
+        raise CatalogError(path, None, f"not UTF-8 text ({error.reason})") from None
     try:
         with path.open("rb") as handle:
             return read_po(handle, locale=lang, abort_invalid=True)
@@ -175,6 +193,23 @@ def read_catalog(path: Path, lang: str | None) -> Catalog:
         raise CatalogError(path, error.lineno + 1, f"invalid PO syntax: {error.args[0]}") from None
     except UnicodeDecodeError as error:
         raise CatalogError(path, None, f"not UTF-8 text ({error.reason})") from None
+
+
+def placeholder_errors(catalog: Catalog, path: Path) -> list[CatalogError]:
+    """Translations whose placeholders (`%(date)s`) differ from their msgid's: the page would
+    lose the date, or fail to render."""
+    errors = []
+    for message, problems in catalog.check():
+        for problem in problems:
+            errors.append(CatalogError(path, message.lineno or None,
+                                       f"msgstr of '{_short(message.id)}': {problem}; keep "
+                                       "the placeholders of the msgid, such as %(date)s"))
+    return errors
+
+
+def _short(message_id: str | tuple) -> str:
+    text = message_id if isinstance(message_id, str) else message_id[0]
+    return text if len(text) <= 40 else text[:39] + "…"
 
 
 def load_translations(publication: Publication, lang: str) -> gettext.NullTranslations:
@@ -188,6 +223,9 @@ def load_translations(publication: Publication, lang: str) -> gettext.NullTransl
     if not path.exists():
         return gettext.NullTranslations()
     catalog = read_catalog(path, lang)
+    errors = placeholder_errors(catalog, path)
+    if errors:
+        raise errors[0] if len(errors) == 1 else ExceptionGroup(str(path), errors)
     buffer = io.BytesIO()
     write_mo(buffer, catalog, use_fuzzy=False)
     buffer.seek(0)

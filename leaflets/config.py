@@ -204,10 +204,14 @@ def _read_publication(reader: _Reader, root: Path, document: yaml.Node | None) -
     book = _read_book(reader, top.get("book"), (source, *targets))
     documents = reader.texts(top, "documents", "documents")
     document_nodes = top["documents"].value if documents else []
+    seen: set[str] = set()
     for node, slug in zip(document_nodes, documents):
         if "/" in slug or "\\" in slug or ".." in slug or slug.startswith("."):
             reader.error(node, f"documents: '{slug}' is not a plain file name "
                                "(no folders, no '..')")
+        if slug.casefold() in seen:
+            reader.error(node, f"documents: '{slug}' is listed twice: each document once")
+        seen.add(slug.casefold())
     online_url = reader.text(top, "online_url", "online_url")
     if online_url and not online_url.startswith(("https://", "http://")):
         reader.error(top["online_url"], "online_url: expected an address starting with https://")

@@ -13,6 +13,7 @@ from markdown.treeprocessors import Treeprocessor
 
 from .content import Document
 from .errors import ContentError
+from .sanitise import sanitise
 from .typography import TypographyExtension
 
 MARKDOWN_EXTENSIONS = ["tables", "footnotes", "def_list", "abbr", "sane_lists", "toc"]
@@ -32,6 +33,7 @@ class Image:
     path: Path
     alt: str
     line: int
+    src: str  # as written in the Markdown
 
 
 @dataclass(frozen=True)
@@ -68,14 +70,13 @@ def render_markdown(document: Document, media_root: Path,
         extension_configs={"footnotes": {"SEPARATOR": "-", "BACKLINK_TEXT": "\u2191"},
                            "toc": {"toc_depth": "2-3"}},
         output_format="xhtml")
-    # Raw HTML is shown as text, never passed through: content is untrusted input.
-    md.preprocessors.deregister("html_block")
-    md.inlinePatterns.deregister("html")
     fragment = md.convert(document.body)
     if semantics.errors:
         if len(semantics.errors) == 1:
             raise semantics.errors[0]
         raise ExceptionGroup(f"{document.path}", semantics.errors)
+    # Raw HTML included: content is untrusted input.
+    fragment = sanitise(fragment, {image.src for image in semantics.images})
     headings = tuple(_flatten(md.toc_tokens))
     return Markup(document, fragment, headings, tuple(semantics.images))
 
@@ -163,7 +164,7 @@ class SemanticsExtension(Extension):
             self.errors.append(ContentError(self.document.path, line, f"image '{src}' not "
                                             f"found (looked for {path.relative_to(self.media_root.parent)})"))
         else:
-            self.images.append(Image(path, alt, line))
+            self.images.append(Image(path, alt, line, src))
 
 
 # Where a glossary link would mislead or break: inside another link, a heading (screen

@@ -3,13 +3,14 @@ where each translation stands; the checks `check` runs on it."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from .catalogs import TERMINOLOGY, load_terminology, load_translations, po_path
 from .config import Publication, load_publication
 from .content import Contents, load_contents
-from .errors import Finding, LeafletError, raise_if_any
+from .errors import ConfigError, Finding, InputErrors, LeafletError, raise_if_any
 from .markup import Markup, render_markdown
 from .structure import structure_findings
 from .terminology import (approved_terms, check_translation, glossary_for_readers,
@@ -56,10 +57,14 @@ class Project:
 
 def load_project(root: Path) -> Project:
     """Read and check every input. Raises InputErrors listing all problems found."""
-    publication = load_publication(root)
-    contents = load_contents(publication)
-    markups: dict[tuple[str, str], Markup] = {}
+    publication = load_publication(root)  # nothing else can be read without it
     errors: list[LeafletError] = []
+    try:
+        contents = load_contents(publication)
+    except InputErrors as found:  # the catalogs and styles are still checked, for one list
+        errors += found.errors
+        contents = Contents({})
+    markups: dict[tuple[str, str], Markup] = {}
     for lang in publication.languages:
         for document in contents.documents(lang):
             if document.slug == publication.glossary:
@@ -75,10 +80,32 @@ def load_project(root: Path) -> Project:
             load_terminology(publication, lang)
         except LeafletError as error:
             errors.append(error)
+        except ExceptionGroup as group:
+            errors.extend(group.exceptions)
+    errors += missing_style_files(publication)
     raise_if_any(errors)
     statuses = {(status.lang, status.slug): status for lang in publication.target_languages
                 for status in translation_statuses(publication, lang)}
     return Project(publication, contents, markups, statuses)
+
+
+CSS_URL = re.compile(r"""(?:url\(\s*["']?|@import\s+["'])([^"')\s]+)""")
+
+
+def missing_style_files(publication: Publication) -> list[LeafletError]:
+    """Fonts and files the stylesheets ask for that are not there: found now, before any
+    output is written, rather than by WeasyPrint halfway through a build."""
+    errors: list[LeafletError] = []
+    for sheet in sorted(publication.styles_dir.glob("*.css")):
+        for number, line in enumerate(sheet.read_text(encoding="utf-8").splitlines(), 1):
+            for reference in CSS_URL.findall(line):
+                if ":" in reference or (sheet.parent / reference).exists():
+                    continue
+                kind = "font" if reference.endswith((".ttf", ".otf", ".woff", ".woff2")) \
+                    else "file"
+                errors.append(ConfigError(sheet, number, f"{kind} '{reference}' not found "
+                                          f"(looked for {(sheet.parent / reference).resolve()})"))
+    return errors
 
 
 def check_findings(project: Project, languages: tuple[str, ...] = ()) -> list[Finding]:

@@ -1,0 +1,72 @@
+"""Content is untrusted input: the HTML a Markdown body becomes, raw HTML included, is cleaned
+to an allow-list with nh3 (ammonia), then written back as XHTML with lxml for the e-book.
+
+Allowed: what Markdown and the pipeline's own semantics write, and harmless inline HTML
+(sup, sub, abbr, br, span...). Removed: scripts, frames, objects, forms, style sheets, event
+handlers, `javascript:` and `file:` links, style attributes (but text-align in table cells),
+comments, and any image that is not a checked Markdown image of the document.
+"""
+
+from __future__ import annotations
+
+import nh3
+from lxml import etree
+from lxml import html as lxml_html
+
+ALLOWED_TAGS = {
+    "p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "dl", "dt", "dd", "blockquote",
+    "pre", "code", "em", "strong", "b", "i", "a", "img", "br", "hr", "sup", "sub", "abbr",
+    "span", "small", "mark", "kbd", "div", "section", "table", "thead", "tbody", "tr", "th",
+    "td", "caption"}
+ALLOWED_ATTRIBUTES = {
+    "*": {"id", "class", "title", "role", "epub:type", "lang"},
+    "a": {"href"},
+    "img": {"src", "alt"},
+    "th": {"style", "colspan", "rowspan"},
+    "td": {"style", "colspan", "rowspan"},
+    "ol": {"start"},
+}
+URL_SCHEMES = {"http", "https", "mailto"}
+TABLE_STYLES = {"text-align"}  # Markdown tables align columns with style="text-align: ..."
+
+
+def sanitise(fragment: str, checked_images: set[str]) -> str:
+    """`fragment` cleaned to the allow-list, as XHTML. `checked_images` are the src of the
+    document's Markdown images, which the pipeline has checked; any other image is dropped."""
+    clean = nh3.clean(fragment, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
+                      url_schemes=URL_SCHEMES, link_rel=None, strip_comments=True,
+                      filter_style_properties=TABLE_STYLES)
+    if not clean.strip():
+        return ""
+    parts = lxml_html.fragments_fromstring(clean)
+    xhtml = []
+    for part in parts:
+        if isinstance(part, str):  # text before the first element
+            xhtml.append(_escape(part))
+            continue
+        for image in part.iter("img"):
+            if image.get("src") not in checked_images:
+                _remove(image)
+        if part.tag == "img" and part.get("src") not in checked_images:
+            xhtml.append(_escape(part.tail or ""))
+            continue
+        xhtml.append(etree.tostring(part, encoding="unicode", method="xml"))
+    return "".join(xhtml)
+
+
+def _remove(element: etree._Element) -> None:
+    """Remove `element`, keeping the text that follows it."""
+    parent = element.getparent()
+    if parent is None:
+        return
+    tail = element.tail or ""
+    previous = element.getprevious()
+    if previous is not None:
+        previous.tail = (previous.tail or "") + tail
+    else:
+        parent.text = (parent.text or "") + tail
+    parent.remove(element)
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
