@@ -183,3 +183,19 @@ def test_two_builds_at_once_take_turns(tmp_path):
     assert summaries == ["0 built, 20 up to date, 0 failed", "20 built, 0 up to date, 0 failed"]
     assert "another build is running in this project: waiting for it to end" in results[1][1]
     assert all(valid(project / "dist" / name) for name in outputs(project))
+
+
+def test_markdown_images_from_the_network_or_the_machine_are_refused_unfetched(tmp_path,
+                                                                             server):
+    url, requests = server
+    project = make_project("minimal", tmp_path / "project")
+    french = project / "content" / "fr" / "premiere.md"
+    french.write_text(french.read_text() + f"\n![réseau]({url}/image.png)\n\n"
+                      "![machine](file:///etc/hostname)\n\n![mot de passe](/etc/passwd)\n")
+    run = run_cli(project)
+    assert run.status == 2
+    assert f"content/fr/premiere.md:35: image '{url}/image.png': only images inside" in run.stderr
+    assert "content/fr/premiere.md:37: image 'file:///etc/hostname'" in run.stderr
+    assert "content/fr/premiere.md:39: image '/etc/passwd'" in run.stderr
+    assert requests == []
+    assert not (project / "dist").exists()
