@@ -86,7 +86,7 @@ class Publication:
 
     def book_messages(self) -> list[tuple[str, int]]:
         """The book's translatable texts with their lines in the publication file."""
-        texts = [self.book.title, self.book.subtitle, self.book.description,
+        texts = [self.book.title, self.book.subtitle, self.book.description, self.book.publisher,
                  self.book.rights, *self.book.subjects, self.book.accessibility_summary]
         return [(text, self.message_lines.get(text, 0)) for text in texts]
 
@@ -249,7 +249,7 @@ def _read_book(reader: _Reader, node: yaml.Node | None, languages: tuple[str, ..
         title=reader.text(items, "title", "book", message=True),
         subtitle=reader.text(items, "subtitle", "book", message=True),
         description=reader.text(items, "description", "book", message=True),
-        publisher=reader.text(items, "publisher", "book"),
+        publisher=reader.text(items, "publisher", "book", message=True),
         rights=reader.text(items, "rights", "book", message=True),
         creators=reader.texts(items, "creators", "book"),
         subjects=reader.texts(items, "subjects", "book", message=True),

@@ -6,6 +6,7 @@ Every error carries the file and the 1-based line it is about; the command line 
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,8 +41,8 @@ class LeafletError(Exception):
     def describe(self, root: Path | None = None) -> str:
         """One line for the user: `path:line: message`, or the message alone if no file."""
         if self.path is None:
-            return self.message
-        return f"{self.location(root)}: {self.message}"
+            return one_line(self.message)
+        return f"{self.location(root)}: {one_line(self.message)}"
 
 
 class ConfigError(LeafletError):
@@ -91,4 +92,11 @@ class Finding:
     def describe(self, root: Path | None = None) -> str:
         """One line: `path:line: severity: message`, the path relative to `root`."""
         shown = shown_path(self.path, root) if root is not None else str(self.path)
-        return f"{shown}:{self.line}: {self.severity}: {self.message}"
+        return f"{shown}:{self.line}: {self.severity}: {one_line(self.message)}"
+
+
+def one_line(text: str) -> str:
+    """`text` on one line: control characters quoted from the input are shown escaped
+    ("\\r"), so that each problem stays one line of the report."""
+    return "".join(repr(char)[1:-1] if unicodedata.category(char) == "Cc" else char
+                   for char in text)

@@ -1,6 +1,6 @@
-"""Booklet imposition with pypdf: A5 pages two-up on A4 landscape, in saddle-stitch order.
-
-Printed double-sided (flip on the short edge), stacked and folded, the sheets read 1, 2, 3...
+"""Print-shop preparation with pypdf: crop marks outside the bleed, and booklet imposition
+(A5 pages two-up on A4 landscape, in saddle-stitch order: printed double-sided, flipped on the
+short edge, stacked and folded, the sheets read 1, 2, 3...).
 """
 
 from __future__ import annotations
@@ -8,9 +8,42 @@ from __future__ import annotations
 import io
 
 from pypdf import PageObject, PdfReader, PdfWriter, Transformation
-from pypdf.generic import NameObject, TextStringObject
+from pypdf.generic import ContentStream, NameObject, RectangleObject, TextStringObject
 
 A4_LANDSCAPE = (841.89, 595.28)  # points
+MM = 72 / 25.4
+# Crop marks start 1 mm beyond the 3 mm bleed, so that no trimming drift shows them and
+# no background running into the bleed hides them, and are 5 mm long.
+MARK_GAP, MARK_LENGTH = 4 * MM, 5 * MM
+MARK_MARGIN = MARK_GAP + MARK_LENGTH + 1 * MM  # around the trim, for the marks
+
+
+def add_crop_marks(pdf: bytes) -> bytes:
+    """`pdf` (trim and bleed boxes set) with its media box grown to hold crop marks drawn
+    outside the bleed, at each corner of the trim. The marks are artifacts: the tagged
+    structure is unchanged."""
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
+    for page in writer.pages:
+        left, bottom, right, top = (float(value) for value in page.trimbox)
+        page.mediabox = RectangleObject([left - MARK_MARGIN, bottom - MARK_MARGIN,
+                                         right + MARK_MARGIN, top + MARK_MARGIN])
+        lines = []
+        for x, outward in ((left, -1), (right, 1)):
+            for y, upward in ((bottom, -1), (top, 1)):
+                near, far = MARK_GAP, MARK_GAP + MARK_LENGTH
+                lines.append((x + outward * near, y, x + outward * far, y))  # along the trim's y
+                lines.append((x, y + upward * near, x, y + upward * far))
+        operations = "".join(f"{x1:.3f} {y1:.3f} m {x2:.3f} {y2:.3f} l S\n"
+                             for x1, y1, x2, y2 in lines)
+        marks = f"/Artifact BMC q 0 0 0 RG 0.25 w\n{operations}Q EMC\n".encode()
+        # The page's own drawing first, in its own graphics state (WeasyPrint sets a
+        # transformation at the top level), then the marks in the page's default space.
+        content = ContentStream(None, writer)
+        content.set_data(b"q\n" + page.get_contents().get_data() + b"\nQ\n" + marks)
+        page.replace_contents(content)
+    output = io.BytesIO()
+    writer.write(output)
+    return output.getvalue()
 
 
 def saddle_stitch_order(pages: int) -> list[tuple[int | None, int | None]]:

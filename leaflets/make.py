@@ -15,7 +15,7 @@ from .catalogs import TERMINOLOGY, load_terminology, load_translations, po_path
 from .config import Publication
 from .cover import draw_cover
 from .epub import BookTexts, Chapter, make_epub
-from .imposition import impose_booklet
+from .imposition import add_crop_marks, impose_booklet
 from .markup import TermLink, render_markdown
 from .pdf import PdfJob, RenderedPdf, write_pdf
 from .profiles import PROFILES, Profile
@@ -55,6 +55,8 @@ def make_target(project: Project, renderer: Renderer, target: Target,
         data, pages = impose_booklet(screen_pdf, target.lang, title.unescape())
         return Output(data, pages)
     rendered = make_leaflet_pdf(project, renderer, target, profile)
+    if profile.crop_marks:
+        return Output(add_crop_marks(rendered.data), rendered.pages)
     return Output(rendered.data, rendered.pages)
 
 
@@ -126,7 +128,7 @@ def make_book_epub(project: Project, renderer: Renderer, target: Target) -> byte
         {"href": c.href(lang), "title": c.title, "headings": c.headings} for c in chapters],
         glossary_href=glossary.href(lang) if glossary else None)
     cover_page = renderer.page("cover.xhtml", image="images/cover.png")
-    cover_png = draw_cover(texts.title, texts.subtitle, book.publisher,
+    cover_png = draw_cover(texts.title, texts.subtitle, _(book.publisher),
                            publication.styles_dir / "fonts")
     return make_epub(publication, lang, texts, chapters, nav, cover_page, cover_png,
                      source_date(project, lang))

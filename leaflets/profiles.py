@@ -19,13 +19,14 @@ class Profile:
     suffix: str  # before ".pdf" in the output's name
     stylesheets: tuple[str, ...]  # under styles/, after leaflet.css
     imposed: bool = False  # the A5 pages put two-up on A4 sheets
+    crop_marks: bool = False  # drawn outside the bleed that the profile's stylesheet sets
     # The leaflet's `pages:` budget counts A5 pages; the A4 large print has its own count.
     budgeted: bool = True
 
 
 PROFILES = {
     "screen": Profile("screen", "", ()),
-    "print": Profile("print", ".print", ("print.css",)),
+    "print": Profile("print", ".print", ("print.css",), crop_marks=True),
     "booklet": Profile("booklet", ".booklet", (), imposed=True),
     "large": Profile("large", ".large", ("large.css",), budgeted=False),
 }

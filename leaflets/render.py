@@ -121,8 +121,8 @@ class BookChapter:
 
 def printed_address(url: str) -> SafeHtml:
     """A web address as printed: never hyphenated (a reader would type the hyphen), and
-    allowed to break only after a slash."""
-    parts = [str(escape(part)) for part in url.split("/")]
+    allowed to break only after a slash, each part between slashes kept whole."""
+    parts = [f"<span>{escape(part)}</span>" if part else "" for part in url.split("/")]
     return SafeHtml(f'<span class="address">{"/<wbr>".join(parts)}</span>')
 
 

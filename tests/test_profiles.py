@@ -48,21 +48,37 @@ def test_print_profile_has_3mm_bleed_around_the_trim(dist, lang):
                 float(media.top) >= float(bleed.top)
 
 
-def test_print_profile_draws_crop_marks_outside_the_trim_and_the_band_into_the_bleed(dist):
+def test_print_profile_draws_crop_marks_beyond_the_bleed_and_the_band_into_it(dist):
     path = dist / "fr" / "cancers.print.pdf"
     page = PdfReader(path).pages[1]
-    image = render(path, 2)
+    image = render(path, 2, dpi=144)
     scale = image.width / float(page.mediabox.width)
-    edge = round(3 * MM * scale)  # the trim, in pixels from the image's edge
-    bottom_left = [image.getpixel((x, image.height - 1 - y))
-                   for x in range(edge) for y in range(edge)]
-    assert min(sum(pixel) for pixel in bottom_left) < 200  # the marks, outside the trim
-    inside = [image.getpixel((edge + 2 + x, image.height - 1 - edge - 2 - y))
-              for x in range(8) for y in range(8)]
-    assert all(pixel == (255, 255, 255) for pixel in inside)  # and nothing on the trimmed page
-    first = render(path, 1)
-    # The title band reaches the edge of the bleed, so no white line shows after trimming.
-    assert first.getpixel((edge + 20, 1)) == (11, 79, 108)
+    margin = (float(page.trimbox.left) - float(page.mediabox.left)) * scale  # trim, in px
+    bleed = 3 * MM * scale
+
+    def at(x_from_trim_mm, y_from_trim_mm):
+        """Pixel coordinates at that distance from the trim's bottom-left corner."""
+        return (round(margin + x_from_trim_mm * MM * scale),
+                round(image.height - 1 - margin - y_from_trim_mm * MM * scale))
+
+    def pixel(x_mm, y_mm):
+        return image.getpixel(at(x_mm, y_mm))
+
+    def dark_near(x_mm, y_mm):
+        x, y = at(x_mm, y_mm)
+        return any(sum(image.getpixel((x + dx, y + dy))) < 600
+                   for dx in range(-3, 4) for dy in range(-3, 4))
+
+    # The marks run along the trim lines, from 4 mm to 9 mm out: beyond the 3 mm bleed.
+    assert dark_near(-6.5, 0) and dark_near(0, -6.5)
+    assert not dark_near(-2, 0) and not dark_near(0, -2)  # nothing inside the bleed
+    assert pixel(2, 2) == (255, 255, 255)  # nor on the trimmed page
+    assert margin > bleed
+    # The title band runs into the bleed to its edge, and no further.
+    first = render(path, 1, dpi=144)
+    top_of_bleed = round(margin - bleed)
+    assert first.getpixel((first.width // 2, top_of_bleed + 2)) == (11, 79, 108)
+    assert first.getpixel((first.width // 2, top_of_bleed - 3)) == (255, 255, 255)
 
 
 def half_page_numbers(path, total):

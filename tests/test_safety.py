@@ -106,9 +106,15 @@ SNIPPETS = st.sampled_from([
 ])
 
 
+VALID = {"title": "Fiche", "summary": "Résumé.", "updated": "2026-11-25", "version": "1.0"}
+# Mostly valid front matter, so that most examples reach the Markdown and the PDF, with a
+# few fields overridden or added at random.
+FRONT = st.builds(lambda extra, valid: {**(VALID if valid else {}), **extra},
+                  st.dictionaries(FIELDS, VALUES, max_size=2), st.booleans())
+
+
 @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
-@given(front=st.dictionaries(FIELDS, VALUES, max_size=8),
-       body=st.lists(st.one_of(SNIPPETS, st.text(max_size=40)), max_size=8))
+@given(front=FRONT, body=st.lists(st.one_of(SNIPPETS, st.text(max_size=40)), max_size=8))
 def test_generated_input_builds_or_gets_a_clear_error_never_a_traceback(front, body):
     import yaml
 

@@ -37,7 +37,7 @@ def test_status_shows_state_and_review_of_every_translation_and_the_catalogs(pro
     assert lines[4:6] == ["en: 2 of 2 documents translated: 2 up to date",
                           "    1 print with a draft mark (draft or outdated), 1 print clean"]
     catalog = next(line for line in lines if line.startswith("locales/en/LC_MESSAGES/messages"))
-    assert catalog.split()[1:] == ["23", "0", "0"]
+    assert catalog.split()[1:] == ["24", "0", "0"]
 
 
 def test_a_changed_french_paragraph_outdates_that_translation_diff_shows_it_accept_clears_it(
@@ -187,7 +187,7 @@ def test_a_partly_translated_language_never_prints_french_labels(project):
     assert run.status == 1
     refusals = [line for line in run.stderr.splitlines() if "failed dist/es/" in line]
     assert len(refusals) == 6  # seconde in 4 profiles, the book's PDF and its EPUB
-    assert ("locales/es/LC_MESSAGES/messages.po: 21 interface text(s) not translated yet"
+    assert ("locales/es/LC_MESSAGES/messages.po: 22 interface text(s) not translated yet"
             in refusals[0] and "es pages would show French" in refusals[0])
     assert all(line.endswith("the same reason as above") for line in refusals[1:])
     assert not (project / "dist" / "es").exists()
