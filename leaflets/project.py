@@ -12,6 +12,7 @@ from .config import Publication, load_publication
 from .content import Contents, load_contents
 from .errors import ConfigError, Finding, InputErrors, LeafletError, raise_if_any
 from .markup import Markup, render_markdown
+from .sanitise import removed_html
 from .structure import structure_findings
 from .terminology import (approved_terms, check_translation, glossary_for_readers,
                           read_glossary, untranslated_findings)
@@ -109,10 +110,18 @@ def missing_style_files(publication: Publication) -> list[LeafletError]:
 
 
 def check_findings(project: Project, languages: tuple[str, ...] = ()) -> list[Finding]:
-    """What `check` reports for `languages` (default: all targets): each translation's
-    structure against its French source, then its key terms."""
+    """What `check` reports for `languages`: raw HTML that the cleaning removes (default: in
+    every language), then each translation's structure against its French source and its key
+    terms (default: every target language)."""
     publication = project.publication
     findings: list[Finding] = []
+    for lang in languages or publication.languages:
+        for document in project.contents.documents(lang):
+            findings += [Finding(document.path, document.body_line + number, "html",
+                                 f"raw HTML: {what} removed (content is untrusted: scripts, "
+                                 "frames, forms, raw images and styles never reach a page)",
+                                 "warning")
+                         for number, what in removed_html(document.body)]
     for lang in languages or publication.target_languages:
         if lang == publication.source_language:
             continue

@@ -9,6 +9,8 @@ comments, and any image that is not a checked Markdown image of the document.
 
 from __future__ import annotations
 
+import re
+
 import nh3
 from lxml import etree
 from lxml import html as lxml_html
@@ -70,3 +72,35 @@ def _remove(element: etree._Element) -> None:
 
 def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+# What an editor typed that the cleaning removes, found in the Markdown source so that the
+# warning can name the line. Code (indented blocks, fences, `spans`) is left out.
+RAW_TAG = re.compile(r"<\s*/?\s*([a-zA-Z][\w-]*)(?=[\s/>])")
+RAW_ATTRIBUTES = ((re.compile(r"<[^>]*\son\w+\s*=", re.IGNORECASE),
+                   "an event attribute (on...=)"),
+                  (re.compile(r"<[^>]*\sstyle\s*=", re.IGNORECASE), "a style attribute"))
+# In a Markdown link's parentheses or an attribute's quotes.
+UNSAFE_ADDRESS = re.compile(r"[(\"'=]\s*(?:javascript|vbscript|file|data):", re.IGNORECASE)
+
+
+def removed_html(body: str) -> list[tuple[int, str]]:
+    """(body line number from 0, what) for each piece of raw HTML the cleaning removes."""
+    removed = []
+    fenced = False
+    for number, line in enumerate(body.splitlines()):
+        if line.lstrip().startswith(("```", "~~~")):
+            fenced = not fenced
+            continue
+        if fenced or line.startswith(("    ", "\t")):
+            continue
+        text = re.sub(r"`[^`]*`", "", line)
+        for tag in dict.fromkeys(RAW_TAG.findall(text)):
+            if tag.lower() not in ALLOWED_TAGS or tag.lower() == "img":
+                removed.append((number, f"<{tag.lower()}>"))
+        for pattern, what in RAW_ATTRIBUTES:
+            if pattern.search(text):
+                removed.append((number, what))
+        if UNSAFE_ADDRESS.search(text) and not text.lstrip().startswith("!["):
+            removed.append((number, "a javascript:, file: or data: address"))
+    return removed

@@ -74,6 +74,14 @@ def test_hostile_html_reaches_neither_the_outputs_nor_the_network(tmp_path, serv
     run = run_cli(project, "--lang", "fr", "--jobs", "1")  # no fork beside the server thread
     assert run.status == 0, run.stderr
     assert requests == []
+    # The editor is told what was removed, line by line.
+    warnings = [line for line in run.stderr.splitlines() if ": warning: raw HTML: " in line]
+    for line_number, what in ((35, "<script>"), (36, "<iframe>"), (37, "<object>"),
+                              (39, "<form>"), (41, "<style>"), (43, "an event attribute"),
+                              (43, "a style attribute"), (44, "a javascript:"), (45, "<img>")):
+        assert any(line.startswith(f"content/fr/premiere.md:{line_number}: warning: raw HTML: "
+                                   f"{what}") for line in warnings), (line_number, what, warnings)
+    assert not any("<sup>" in line for line in warnings)
     secrets = ["SECRET-7f3a9c", Path("/etc/passwd").read_text().splitlines()[0],
                "LEAKED-FROM-THE-NETWORK", "SCRIPTED"]
     dist = project / "dist" / "fr"
