@@ -17,11 +17,11 @@ import logging
 import os
 import time
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import Finding, LeafletError, raise_if_any
 from .files import shown_path, write_atomically
@@ -51,7 +51,6 @@ class BuildOptions:
     # draft or out of date are not built.
     strict: bool = False
 
-
     def key(self) -> str:
         """What decides the list of outputs, for the record of what was built."""
         return "|".join([",".join(self.languages), ",".join(self.formats),
@@ -77,6 +76,7 @@ class BuildReport:
 def plan_targets(project: Project, options: BuildOptions) -> list[Target]:
     """Every output the options ask for, in a stable order."""
     from .project import Target
+
     publication = project.publication
     targets = []
     for lang in options.languages or publication.languages:
