@@ -17,6 +17,7 @@ from .content import Document
 # The Markdown marks and numbers of a block, the same in every language: they tell apart
 # blocks of the same kind ("- you bring your *scans*" is the French "- vos *examens*").
 SKELETON = re.compile(r"\*\*|\*|`|!\[|\]\(|\[\^|\d+")
+KIND_NAMES = {"item": "list item", "cell": "table cell"}  # the others read as they are
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,16 @@ class Block:
     def shape(self) -> str:
         """What the block is, for matching a translation's structure: "heading 2", "item"."""
         return f"{self.kind} {self.level}" if self.level else self.kind
+
+    @property
+    def kind_name(self) -> str:
+        """The kind in a sentence for the user: "list item", "paragraph"."""
+        return KIND_NAMES.get(self.kind, self.kind)
+
+
+def excerpt(text: str, width: int = 60) -> str:
+    """`text` cut to `width` characters for a one-line message."""
+    return text if len(text) <= width else text[:width - 1] + "…"
 
 
 def blocks(document: Document) -> list[Block]:

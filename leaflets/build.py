@@ -102,50 +102,51 @@ def build(root: Path, options: BuildOptions) -> BuildReport:
     dist = root / "dist"
     with _build_lock(root):
         _remove_leftovers(dist)
-        fingerprint = input_fingerprint(root)  # of the input as this build reads it
+        pipeline = pipeline_version()
+        fingerprint = input_fingerprint(root, pipeline)  # of the input as this build reads it
         if not options.force:
             done = nothing_to_do(dist, options.key(), fingerprint)
             if done is not None:
                 return BuildReport(up_to_date=done)
-        return _build(root, dist, options, fingerprint)
+        return _build(root, dist, options, pipeline, fingerprint)
 
 
-def _build(root: Path, dist: Path, options: BuildOptions, fingerprint: str) -> BuildReport:
+def _build(root: Path, dist: Path, options: BuildOptions, pipeline: str,
+           fingerprint: str) -> BuildReport:
     from .make import target_key
     from .project import check_findings, load_project
 
+    project = load_project(root)
+    unknown = [lang for lang in options.languages
+               if lang not in project.publication.languages]
+    if unknown:
+        raise_if_any([LeafletError(project.publication.path, None,
+                                   f"language '{code}' is not in the publication's "
+                                   "languages") for code in unknown])
+    report = BuildReport(findings=check_findings(project, options.languages))
+    for finding in report.findings:
+        progress.warning("%s", finding.describe(root))
+    if options.strict and report.findings:
+        report.refused = True
+        return report
+    targets = plan_targets(project, options)
+    unbuildable = _unbuildable(project, targets, options)
+    state = load_state(dist)
+    hashes: dict[Path, str] = {}
+    keys = {target: target_key(project, target, pipeline, hashes) for target in targets}
+    todo = []
+    for target in targets:
+        output = _dist_name(target, dist)
+        if not options.force and target not in unbuildable and \
+                state.is_current(output, keys[target], dist):
+            report.up_to_date.append(output)
+        else:
+            todo.append(target)
+    # Booklets impose their leaflet's screen PDF, so they come once those are made.
+    first = [target for target in todo if not PROFILES[target.profile].imposed]
+    then = [target for target in todo if PROFILES[target.profile].imposed]
+    counter = _Counter(len(todo))
     with _Workers(options.jobs or os.cpu_count() or 1) as workers:
-        project = load_project(root)
-        unknown = [lang for lang in options.languages
-                   if lang not in project.publication.languages]
-        if unknown:
-            raise_if_any([LeafletError(project.publication.path, None,
-                                       f"language '{code}' is not in the publication's "
-                                       "languages") for code in unknown])
-        report = BuildReport(findings=check_findings(project, options.languages))
-        for finding in report.findings:
-            progress.warning("%s", finding.describe(root))
-        if options.strict and report.findings:
-            report.refused = True
-            return report
-        targets = plan_targets(project, options)
-        unbuildable = _unbuildable(project, targets, options)
-        state = load_state(dist)
-        pipeline = pipeline_version()
-        hashes: dict[Path, str] = {}
-        keys = {target: target_key(project, target, pipeline, hashes) for target in targets}
-        todo = []
-        for target in targets:
-            output = _dist_name(target, dist)
-            if not options.force and target not in unbuildable and \
-                    state.is_current(output, keys[target], dist):
-                report.up_to_date.append(output)
-            else:
-                todo.append(target)
-        # Booklets impose their leaflet's screen PDF, so they come once those are made.
-        first = [target for target in todo if not PROFILES[target.profile].imposed]
-        then = [target for target in todo if PROFILES[target.profile].imposed]
-        counter = _Counter(len(todo))
         for wave in (first, then):
             current = set(report.up_to_date) | {_dist_name(t, dist) for t in report.built}
             wave_jobs = {target: unbuildable.get(target) or _screen_pdf(target, dist, current)
@@ -319,14 +320,14 @@ def _make_in_worker(project: Project, target: Target,
 
 def _over_budget(project: Project, target: Target, output: Output) -> Finding | None:
     """A finding when a leaflet has more pages than its front matter's `pages:` allows."""
+    from .content import front_matter_line
+
     if target.kind != "leaflet-pdf" or not PROFILES[target.profile].budgeted:
         return None
     document = project.contents.get(target.lang, target.name)
     if document.pages is None or output.pages is None or output.pages <= document.pages:
         return None
-    lines = document.path.read_text(encoding="utf-8").splitlines()
-    line = next((number for number, text in enumerate(lines, start=1)
-                 if text.startswith("pages:")), 1)
+    line = front_matter_line(document.path.read_text(encoding="utf-8"), "pages")
     return Finding(document.path, line, "pages",
                    f"{shown_path(target.output, project.publication.root)} has {output.pages} "
                    f"A5 pages, over its budget of {document.pages}: shorten the text before "

@@ -21,6 +21,7 @@ from babel.messages.pofile import PoFileError, read_po, write_po
 from babel.support import Translations
 from jinja2.ext import babel_extract
 
+from .blocks import excerpt
 from .config import PUBLICATION_FILE, Publication
 from .content import read_document
 from .errors import CatalogError
@@ -177,8 +178,9 @@ def read_catalog(path: Path, lang: str | None) -> Catalog:
 
     Babel reads some broken lines (an unclosed string, say) without a word; msgfmt refuses
     them, so each line is first checked against the PO grammar's line forms."""
+    data = path.read_bytes()
     try:
-        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        for number, line in enumerate(data.decode("utf-8").splitlines(), 1):
             if not PO_LINE.fullmatch(line):
                 raise CatalogError(path, number, "invalid PO syntax: expected a comment, "
                                    "a keyword with a quoted string, or a quoted string "
@@ -186,13 +188,10 @@ def read_catalog(path: Path, lang: str | None) -> Catalog:
     except UnicodeDecodeError as error:
         raise CatalogError(path, None, f"not UTF-8 text ({error.reason})") from None
     try:
-        with path.open("rb") as handle:
-            return read_po(handle, locale=lang, abort_invalid=True)
+        return read_po(io.BytesIO(data), locale=lang, abort_invalid=True)
     except PoFileError as error:
         # Babel counts lines from 0 in its errors.
         raise CatalogError(path, error.lineno + 1, f"invalid PO syntax: {error.args[0]}") from None
-    except UnicodeDecodeError as error:
-        raise CatalogError(path, None, f"not UTF-8 text ({error.reason})") from None
 
 
 def placeholder_errors(catalog: Catalog, path: Path) -> list[CatalogError]:
@@ -202,14 +201,13 @@ def placeholder_errors(catalog: Catalog, path: Path) -> list[CatalogError]:
     for message, problems in catalog.check():
         for problem in problems:
             errors.append(CatalogError(path, message.lineno or None,
-                                       f"msgstr of '{_short(message.id)}': {problem}; keep "
+                                       f"msgstr of '{excerpt(_text_of(message.id), 40)}': {problem}; keep "
                                        "the placeholders of the msgid, such as %(date)s"))
     return errors
 
 
-def _short(message_id: str | tuple) -> str:
-    text = message_id if isinstance(message_id, str) else message_id[0]
-    return text if len(text) <= 40 else text[:39] + "…"
+def _text_of(message_id: str | tuple) -> str:
+    return message_id if isinstance(message_id, str) else message_id[0]
 
 
 def load_translations(publication: Publication, lang: str) -> gettext.NullTranslations:
@@ -283,7 +281,7 @@ def untranslated_labels(publication: Publication, lang: str) -> list[str]:
             continue
         translated = catalog.get(message.id) if catalog is not None else None
         if translated is None or translated.fuzzy or not _is_translated(translated):
-            labels.append(message.id if isinstance(message.id, str) else message.id[0])
+            labels.append(_text_of(message.id))
     return labels
 
 

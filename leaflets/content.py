@@ -165,10 +165,7 @@ def _read_fields(path: Path, front: dict, is_translation: bool) -> dict:
     problems: list[ContentError] = []
 
     def line_of(key: str) -> int:
-        for number, line in enumerate(text.splitlines(), start=1):
-            if line.startswith(f"{key}:"):
-                return number
-        return 1
+        return front_matter_line(text, key)
 
     for key in front:
         if key not in expected:
@@ -201,6 +198,14 @@ def _read_fields(path: Path, front: dict, is_translation: bool) -> dict:
         raise ExceptionGroup("front matter", problems)
     return {key: (value.strip() if isinstance(value, str) else value)
             for key, value in front.items()}
+
+
+def front_matter_line(text: str, key: str) -> int:
+    """The line of `key:` in a content file's text (1 when it is not there)."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.startswith(f"{key}:"):
+            return number
+    return 1
 
 
 def _type_hint(key: str, kind: type, value: object) -> str:

@@ -1,6 +1,6 @@
 """What is already built: a content hash per output, kept in dist/.build-state.json.
 
-Each target's key hashes everything its bytes depend on (see `build.target_key`). A target
+Each target's key hashes everything its bytes depend on (see `make.target_key`). A target
 whose key is unchanged and whose output file still has the recorded hash is up to date.
 
 A build with nothing to do must be quick, so the whole input also has a fingerprint: when it
@@ -79,9 +79,9 @@ def nothing_to_do(dist: Path, options_key: str, fingerprint: str) -> list[str] |
     return list(plan["outputs"])
 
 
-def input_fingerprint(root: Path) -> str:
-    """A hash of every input file of the project and of the pipeline itself."""
-    digest = hashlib.sha256(pipeline_version().encode())
+def input_fingerprint(root: Path, pipeline: str) -> str:
+    """A hash of every input file of the project and of `pipeline`, the pipeline's version."""
+    digest = hashlib.sha256(pipeline.encode())
     paths = [root / name for name in INPUT_FILES]
     for folder in INPUT_FOLDERS:
         paths += _files_under(root / folder)

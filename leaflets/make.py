@@ -16,6 +16,7 @@ from .config import Publication
 from .cover import draw_cover
 from .epub import BookTexts, Chapter, make_epub
 from .imposition import add_crop_marks, impose_booklet
+from .incremental import file_hash
 from .markup import TermLink, render_markdown
 from .pdf import PdfJob, RenderedPdf, write_pdf
 from .profiles import PROFILES, Profile
@@ -180,7 +181,7 @@ def target_key(project: Project, target: Target, pipeline: str,
 
     def file(path: Path) -> str:
         if path not in hashes:
-            hashes[path] = hashlib.sha256(path.read_bytes()).hexdigest() if path.exists() else ""
+            hashes[path] = file_hash(path)
         return hashes[path]
 
     parts = [pipeline, target.kind, lang, target.name, target.profile,

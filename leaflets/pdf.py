@@ -112,7 +112,7 @@ def _project_fetcher(root: Path, allowed_dirs: tuple[Path, ...]):
 
 
 # The QR codes the templates draw. Content cannot bring data: URLs (markup refuses them in
-# images, raw HTML is escaped), so these are the pipeline's own.
+# images, and the cleaning of raw HTML drops them), so these are the pipeline's own.
 SVG_DATA = "data:image/svg+xml"
 
 

@@ -11,13 +11,11 @@ import re
 from collections import Counter
 from pathlib import Path
 
+from .blocks import Block, align, blocks, excerpt
 from .content import Document
 from .errors import Finding
 from .files import shown_path
-from .blocks import Block, align, blocks
 
-KIND_NAMES = {"title": "title", "summary": "summary", "heading": "heading", "item": "list item",
-              "cell": "table cell", "paragraph": "paragraph"}
 IMAGE = re.compile(r"!\[(?P<alt>[^\]]*)\]\((?P<target>[^)\s]+)[^)]*\)")
 LINK = re.compile(r"(?<!!)\[(?P<text>[^\]]*)\]\((?P<target>[^)\s]+)[^)]*\)")
 # Symbols that every language writes the same way after a number. Words such as "h" or
@@ -35,7 +33,7 @@ def structure_findings(source: Document, translation: Document, root: Path) -> l
     findings: list[Finding] = []
 
     def finding(line: int, block: Block | None, message: str) -> None:
-        where = f"[{block.section or KIND_NAMES[block.kind]}] " if block else ""
+        where = f"[{block.section or block.kind_name}] " if block else ""
         findings.append(Finding(translation.path, line, "structure", where + message))
 
     last_line = translation.body_line  # where a missing block would stand
@@ -46,10 +44,10 @@ def structure_findings(source: Document, translation: Document, root: Path) -> l
             last_line = block.line
         elif french is not None:
             finding(last_line, french, f"the French {_describe(french)} ({source_name}:"
-                    f"{french.line}) is missing after this line: \"{_excerpt(french.text)}\"")
+                    f"{french.line}) is missing after this line: \"{excerpt(french.text)}\"")
         else:
             finding(block.line, block, f"this {_describe(block)} has no counterpart in the "
-                    f"French ({source_name}): \"{_excerpt(block.text)}\"")
+                    f"French ({source_name}): \"{excerpt(block.text)}\"")
             last_line = block.line
     return sorted(set(findings), key=lambda item: (item.line, item.message))
 
@@ -75,7 +73,7 @@ def _block_differences(french: Block, block: Block, source_name: str) -> list[st
             alt = image["alt"].strip()
             if alt and alt == french_image["alt"].strip() and re.search(r"[^\W\d_]", alt):
                 messages.append(f"the alt text of image '{image['target']}' is not translated: "
-                                f"\"{_excerpt(alt)}\"")
+                                f"\"{excerpt(alt)}\"")
     return messages
 
 
@@ -96,13 +94,9 @@ def numbers(text: str) -> list[str]:
 
 
 def _describe(block: Block) -> str:
-    name = KIND_NAMES[block.kind]
+    name = block.kind_name
     return f"level-{block.level} {name}" if block.level else name
 
 
 def _listed(items: list[str]) -> str:
     return ", ".join(f"'{item}'" for item in items) if items else "nothing"
-
-
-def _excerpt(text: str, width: int = 60) -> str:
-    return text if len(text) <= width else text[:width - 1] + "…"

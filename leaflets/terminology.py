@@ -16,7 +16,7 @@ from pathlib import Path
 
 from babel.messages.catalog import Catalog
 
-from .blocks import Block, blocks
+from .blocks import Block, blocks, excerpt
 from .content import Document
 from .errors import Finding
 from .files import shown_path
@@ -167,7 +167,7 @@ def check_translation(source: Document, translation: Document,
                     translation.path, target_block.line, "term",
                     f"[{target_block.section or target_block.kind}] '{entry.term.source}' "
                     f"({source_name}:{source_block.line}): expected '{entry.singular}', "
-                    f"found: \"{_excerpt(target_block.text)}\""))
+                    f"found: \"{excerpt(target_block.text)}\""))
         if entry.forbidden:
             forbidden = term_pattern(*entry.forbidden)
             for block in target_blocks:
@@ -217,7 +217,3 @@ def _aligned_by_section(source: list[Block], target: list[Block]) -> list[tuple[
 def _unquoted(text: str) -> str:
     """`text` without its quotations: a quoted title is cited as it is, not translated."""
     return re.sub(r'"[^"]*"|«[^»]*»|\u201c[^\u201d]*\u201d', " ", text)
-
-
-def _excerpt(text: str, width: int = 60) -> str:
-    return text if len(text) <= width else text[:width - 1] + "…"

@@ -88,15 +88,17 @@ def _compare(publication: Publication, lang: str, slug: str) -> tuple[str, str |
         return OUTDATED, (f"no record of the French it follows: check it against "
                           f"{shown_path(source, publication.root)}, then run accept")
     try:
-        current, recorded = _read_source(source), _read_source(followed)
+        current = _read(source, publication.source_language, False)
+        recorded = _read(followed, publication.source_language, False)
     except LeafletError as error:
         return OUTDATED, error.describe(publication.root)
     return (UP_TO_DATE if _texts(current) == _texts(recorded) else OUTDATED), None
 
 
-def _read_source(path: Path) -> Document:
+def _read(path: Path, lang: str, is_translation: bool) -> Document:
+    """The document at `path`; of several problems in it, the first is raised."""
     try:
-        return read_document(path, "fr", False)
+        return read_document(path, lang, is_translation)
     except ExceptionGroup as group:
         raise group.exceptions[0] from None
 
@@ -136,9 +138,10 @@ def french_changes(publication: Publication, lang: str, slug: str) -> FrenchChan
     """
     translation_path, source_path = _paths(publication, lang, slug)
     followed_path = follows_path(publication, lang, slug)
-    translation = _read_translation(translation_path, lang)
-    current = _read_source(source_path)
-    recorded = _read_source(followed_path) if followed_path.exists() else None
+    source_lang = publication.source_language
+    translation = _read(translation_path, lang, True)
+    current = _read(source_path, source_lang, False)
+    recorded = _read(followed_path, source_lang, False) if followed_path.exists() else None
     old_blocks = blocks(recorded) if recorded else []
     new_blocks = blocks(current)
     target_blocks = blocks(translation)
@@ -203,7 +206,7 @@ def describe_changes(report: FrenchChanges, root: Path) -> list[str]:
         french_line = (f"French line {change.after.line}" if change.after
                        else f"was French line {change.before.line}")
         lines.append("")
-        lines.append(f"{number}. {change.kind} {_kind_name(block)}{section} ({french_line})")
+        lines.append(f"{number}. {change.kind} {block.kind_name}{section} ({french_line})")
         if change.before:
             lines.append(f"   before: {change.before.text}")
         if change.after:
@@ -214,11 +217,6 @@ def describe_changes(report: FrenchChanges, root: Path) -> list[str]:
             "remove" if change.kind == "removed" else "update")
         lines.append(f"   {translation}:{change.translation_line}: {where} the matching block")
     return lines
-
-
-def _kind_name(block: Block) -> str:
-    names = {"item": "list item", "cell": "table cell"}
-    return names.get(block.kind, block.kind)
 
 
 def _word_changes(before: str, after: str) -> str:
@@ -242,8 +240,8 @@ def accept(publication: Publication, lang: str, slug: str) -> tuple[Path, str | 
     to the French version. Returns the copy's path and that version.
     """
     translation_path, source_path = _paths(publication, lang, slug)
-    source = _read_source(source_path)
-    _read_translation(translation_path, lang)
+    source = _read(source_path, publication.source_language, False)
+    _read(translation_path, lang, True)  # refuse to record a translation that does not read
     write_atomically(follows_path(publication, lang, slug), source_path.read_bytes())
     text = translation_path.read_text(encoding="utf-8")
     updated = _with_follows(text, source.version)
@@ -281,13 +279,6 @@ def _paths(publication: Publication, lang: str, slug: str) -> tuple[Path, Path]:
         raise ContentError(translation, None, "this translation does not exist yet: copy the "
                            "French file there and translate it")
     return translation, source
-
-
-def _read_translation(path: Path, lang: str) -> Document:
-    try:
-        return read_document(path, lang, True)
-    except ExceptionGroup as group:
-        raise group.exceptions[0] from None
 
 
 def parse_document_ref(text: str) -> tuple[str, str]:
