@@ -12,6 +12,7 @@ nothing to do answers from dist/.build-state.json without loading any of them.
 
 from __future__ import annotations
 
+import datetime
 import fcntl
 import logging
 import os
@@ -23,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .errors import Finding, LeafletError, raise_if_any
+from .errors import Finding, LeafletError, one_line, raise_if_any
 from .files import shown_path, write_atomically
 from .incremental import (BuildState, input_fingerprint, load_state, nothing_to_do,
                           pipeline_version, save_state)
@@ -35,6 +36,7 @@ if TYPE_CHECKING:
     from .render import Renderer
 
 FORMATS = ("pdf", "epub")
+NOT_MADE = "not made in this build (the line above says why)"
 progress = logging.getLogger("leaflets.progress")
 
 
@@ -50,11 +52,17 @@ class BuildOptions:
     # Any quality finding stops the build before it writes anything, and translations in
     # draft or out of date are not built.
     strict: bool = False
+    # Only what the release gate lets through is built; the rest leaves dist/.
+    release: bool = False
+    # The day reviews are due against (review_due); outputs never depend on it.
+    today: datetime.date = field(default_factory=datetime.date.today)
 
     def key(self) -> str:
-        """What decides the list of outputs, for the record of what was built."""
+        """What decides the list of outputs, for the record of what was built. A release
+        depends on the day too: a review falls due without any file changing."""
         return "|".join([",".join(self.languages), ",".join(self.formats),
-                         ",".join(self.profiles), str(self.strict)])
+                         ",".join(self.profiles), str(self.strict),
+                         f"release {self.today}" if self.release else ""])
 
 
 @dataclass
@@ -64,13 +72,21 @@ class BuildReport:
     failed: list[tuple[Target, LeafletError]] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     refused: bool = False  # --strict and findings: nothing was built
+    removed: list[str] = field(default_factory=list)  # outputs taken out of dist/
 
     def summary(self) -> str:
+        removed = f", {len(self.removed)} removed from dist/" if self.removed else ""
         if self.refused:
             return (f"{len(self.findings)} finding(s) and --strict: nothing was built "
-                    "(`build.py check` lists them)")
+                    f"(`build.py check` lists them){removed}")
         return (f"{len(self.built)} built, {len(self.up_to_date)} up to date, "
-                f"{len(self.failed)} failed")
+                f"{len(self.failed)} failed{removed}")
+
+
+class RefusedOutput(LeafletError):
+    """An output this build must not write: what it would say is not fit for patients in
+    this mode (a draft under --strict, labels that would print French, a release blocker).
+    Whatever an earlier build left in its place is removed."""
 
 
 def plan_targets(project: Project, options: BuildOptions) -> list[Target]:
@@ -115,6 +131,7 @@ def _build(root: Path, dist: Path, options: BuildOptions, pipeline: str,
            fingerprint: str) -> BuildReport:
     from .make import target_key
     from .project import check_findings, load_project
+    from .release import placeholder_findings
 
     project = load_project(root)
     unknown = [lang for lang in options.languages
@@ -123,25 +140,53 @@ def _build(root: Path, dist: Path, options: BuildOptions, pipeline: str,
         raise_if_any([LeafletError(project.publication.path, None,
                                    f"language '{code}' is not in the publication's "
                                    "languages") for code in unknown])
-    report = BuildReport(findings=check_findings(project, options.languages))
+    report = BuildReport(findings=check_findings(project, options.languages, options.today))
     for finding in report.findings:
         progress.warning("%s", finding.describe(root))
-    if options.strict and report.findings:
-        report.refused = True
-        return report
-    targets = plan_targets(project, options)
-    unbuildable = _unbuildable(project, targets, options)
+    if not options.release:
+        _warn_placeholders(project, placeholder_findings(project.publication))
     state = load_state(dist)
     hashes: dict[Path, str] = {}
-    keys = {target: target_key(project, target, pipeline, hashes) for target in targets}
+    # Everything the sources produce, asked for in this run or not: dist/ holds nothing else.
+    produced = plan_targets(project, BuildOptions())
+    keys = {target: target_key(project, target, pipeline, hashes) for target in produced}
+    targets = plan_targets(project, options)
+    for stray, reason in _no_longer_produced(project, dist, produced):
+        _remove(dist, state, stray, reason, report)
+    _warn_stale_not_asked(project, state, dist, keys, set(targets))
+    unbuildable = _unbuildable(project, targets, options, report.findings)
+    if options.strict and report.findings:
+        report.refused = True
+        # What stays in dist/ is exactly what the current sources make: an output they
+        # would make differently, or that --strict refuses, goes.
+        stale = (f"out of date, and --strict refused this build ({len(report.findings)} "
+                 "finding(s): `build.py check`)")
+        for target in targets:
+            refusal = unbuildable.get(target)
+            if refusal is not None:
+                _remove(dist, state, target.output, refusal.describe(root), report)
+            elif not state.is_current(_dist_name(target, dist), keys[target], dist):
+                _remove(dist, state, target.output, stale, report)
+        save_state(dist, state)
+        return report
+    for target, refusal in unbuildable.items():
+        _remove(dist, state, target.output, refusal.describe(root), report)
     todo = []
     for target in targets:
         output = _dist_name(target, dist)
-        if not options.force and target not in unbuildable and \
-                state.is_current(output, keys[target], dist):
-            report.up_to_date.append(output)
-        else:
+        if options.force or target in unbuildable or \
+                not state.is_current(output, keys[target], dist):
             todo.append(target)
+            continue
+        over = _over_budget(project, target, state.outputs[output].get("pages"))
+        if over and (options.strict or options.release):
+            refusal = _budget_refusal(over, options)
+            report.failed.append((target, refusal))
+            progress.error("failed %s: %s", shown_path(target.output, root),
+                           refusal.describe(root))
+            _remove(dist, state, target.output, NOT_MADE, report)
+        else:
+            report.up_to_date.append(output)
     # Booklets impose their leaflet's screen PDF, so they come once those are made.
     first = [target for target in todo if not PROFILES[target.profile].imposed]
     then = [target for target in todo if PROFILES[target.profile].imposed]
@@ -149,29 +194,31 @@ def _build(root: Path, dist: Path, options: BuildOptions, pipeline: str,
     with _Workers(options.jobs or os.cpu_count() or 1) as workers:
         for wave in (first, then):
             current = set(report.up_to_date) | {_dist_name(t, dist) for t in report.built}
-            wave_jobs = {target: unbuildable.get(target) or _screen_pdf(target, dist, current)
-                         for target in wave}
+            wave_jobs: dict[Target, LeafletError | bytes | None] = {
+                target: unbuildable.get(target) or _screen_pdf(target, dist, current)
+                for target in wave}
             for target, result in workers.run(project, wave_jobs):
                 _finish(project, target, result, keys[target], state, report, options,
                         counter)
     if not report.failed:
         state.plans[options.key()] = {"fingerprint": fingerprint,
                                       "outputs": [_dist_name(t, dist) for t in targets]}
-        save_state(dist, state)
+    save_state(dist, state)
     return report
 
 
 def _finish(project: Project, target: Target, result: Output | LeafletError, key: str,
             state: BuildState, report: BuildReport, options: BuildOptions,
             counter: "_Counter") -> None:
-    """Write a made target and record it, or report why it failed."""
+    """Write a made target and record it, or report why it failed and take out of dist/
+    what an earlier build left in its place, unless that is still what the sources make."""
     from .make import Output
     root = project.publication.root
     dist = project.publication.dist_dir
     number = counter.next()
-    over = _over_budget(project, target, result) if isinstance(result, Output) else None
-    if over and options.strict:
-        result = LeafletError(over.path, over.line, f"--strict: {over.message}")
+    over = _over_budget(project, target, result.pages) if isinstance(result, Output) else None
+    if over and (options.strict or options.release):
+        result = _budget_refusal(over, options)
     if isinstance(result, LeafletError):
         said = bool(report.failed) and \
             report.failed[-1][1].describe(root) == result.describe(root)
@@ -179,9 +226,12 @@ def _finish(project: Project, target: Target, result: Output | LeafletError, key
         progress.error("[%d/%d] failed %s: %s", number, counter.total,
                        shown_path(target.output, root),
                        "the same reason as above" if said else result.describe(root))
+        if isinstance(result, RefusedOutput) or \
+                not state.is_current(_dist_name(target, dist), key, dist):
+            _remove(dist, state, target.output, NOT_MADE, report)
         return
     write_atomically(target.output, result.data)
-    state.record(_dist_name(target, dist), key, result.data)
+    state.record(_dist_name(target, dist), key, result.data, result.pages)
     save_state(dist, state)  # after the file: the record is never ahead of the outputs
     report.built.append(target)
     pages = f"{result.pages} page{'s' if result.pages != 1 else ''}, " if result.pages else ""
@@ -190,6 +240,81 @@ def _finish(project: Project, target: Target, result: Output | LeafletError, key
     if over:
         report.findings.append(over)
         progress.warning("%s", over.describe(root))
+
+
+def _remove(dist: Path, state: BuildState, output: Path, reason: str,
+            report: BuildReport) -> None:
+    """Take `output` out of dist/ and out of the record, saying why in one line. Unlinking
+    is atomic: a reader sees the whole file or none."""
+    name = output.relative_to(dist).as_posix()
+    state.outputs.pop(name, None)
+    if not output.exists():
+        return
+    output.unlink()
+    report.removed.append(name)
+    progress.warning("removed %s: %s", shown_path(output, dist.parent), one_line(reason))
+    if output.parent != dist and not any(output.parent.iterdir()):
+        output.parent.rmdir()
+
+
+def _no_longer_produced(project: Project, dist: Path,
+                        produced: list[Target]) -> list[tuple[Path, str]]:
+    """The files of dist/ that the current sources no longer make, each with the reason."""
+    publication = project.publication
+    expected = {target.output for target in produced}
+    found: list[tuple[Path, str]] = []
+    if not dist.is_dir():
+        return found
+    for path in sorted(dist.rglob("*")):
+        if not path.is_file() or path in expected or path.parent == dist and \
+                path.name.startswith("."):
+            continue
+        parts = path.relative_to(dist).parts
+        lang = parts[0] if len(parts) > 1 else None
+        slug = path.name.split(".", 1)[0]
+        if lang is not None and lang not in publication.languages:
+            reason = f"language '{lang}' is no longer in {publication.path.name}"
+        elif lang is not None and slug != publication.book.slug and \
+                slug not in publication.documents:
+            reason = f"document '{slug}' is no longer listed in {publication.path.name}"
+        elif lang is not None and slug in publication.documents and \
+                project.contents.get(lang, slug) is None:
+            reason = f"content/{lang}/{slug}.md no longer exists"
+        else:
+            reason = "not made from the current sources"
+        found.append((path, reason))
+    return found
+
+
+def _warn_stale_not_asked(project: Project, state: BuildState, dist: Path,
+                          keys: dict[Target, str], asked: set[Target]) -> None:
+    """One line when outputs left out of this run (--lang, --profile) no longer match the
+    sources: they stay, but the user should know before printing them."""
+    stale = [target for target in keys if target not in asked and target.output.exists()
+             and not state.is_current(_dist_name(target, dist), keys[target], dist)]
+    if stale:
+        names = ", ".join(shown_path(target.output, project.publication.root)
+                          for target in stale[:3])
+        more = f" and {len(stale) - 3} more" if len(stale) > 3 else ""
+        progress.warning("%d output(s) not asked for in this run no longer match the sources "
+                         "(%s%s): build them before printing", len(stale), names, more)
+
+
+def _warn_placeholders(project: Project, placeholders: list[Finding]) -> None:
+    """One line when the online address or the department's details are placeholders: the
+    pipeline can be tried with them, patients must not be given what it makes."""
+    if not placeholders:
+        return
+    what = []
+    if any(finding.message.startswith("online_url") for finding in placeholders):
+        what.append("the online address")
+    if any(finding.message.startswith("department") for finding in placeholders):
+        what.append("the department's details")
+    first = placeholders[0]
+    progress.warning("%s:%d: warning: placeholders (%s): fine for trying the pipeline, not "
+                     "for patients (`build.py check --release` lists what to set)",
+                     shown_path(first.path, project.publication.root), first.line,
+                     " and ".join(what))
 
 
 def _remove_leftovers(dist: Path) -> None:
@@ -318,58 +443,114 @@ def _make_in_worker(project: Project, target: Target,
     return _worker.make(project, target, screen_pdf)
 
 
-def _over_budget(project: Project, target: Target, output: Output) -> Finding | None:
-    """A finding when a leaflet has more pages than its front matter's `pages:` allows."""
+def _over_budget(project: Project, target: Target, pages: int | None) -> Finding | None:
+    """A finding when a leaflet has more `pages` than its front matter's `pages:` allows."""
     from .content import front_matter_line
 
     if target.kind != "leaflet-pdf" or not PROFILES[target.profile].budgeted:
         return None
     document = project.contents.get(target.lang, target.name)
-    if document.pages is None or output.pages is None or output.pages <= document.pages:
+    if document.pages is None or pages is None or pages <= document.pages:
         return None
     line = front_matter_line(document.path.read_text(encoding="utf-8"), "pages")
     return Finding(document.path, line, "pages",
-                   f"{shown_path(target.output, project.publication.root)} has {output.pages} "
+                   f"{shown_path(target.output, project.publication.root)} has {pages} "
                    f"A5 pages, over its budget of {document.pages}: shorten the text before "
                    "printing", "warning")
 
 
-def _unbuildable(project: Project, targets: list[Target],
-                 options: BuildOptions) -> dict[Target, LeafletError]:
+def _budget_refusal(over: Finding, options: BuildOptions) -> RefusedOutput:
+    flag = "--release" if options.release else "--strict"
+    return RefusedOutput(over.path, over.line, f"{flag}: {over.message}")
+
+
+def _unbuildable(project: Project, targets: list[Target], options: BuildOptions,
+                 findings: list[Finding]) -> dict[Target, RefusedOutput]:
     """Targets that must not be made, and why: a language whose interface texts are not all
-    translated (its pages would show French), and with --strict, translations in draft or out
-    of date (and the e-books holding them). Says which translations carry a draft mark."""
+    translated (its pages would show French); with --strict, translations in draft or out
+    of date (and the e-books holding them); with --release, whatever the release gate holds
+    back. Says which translations carry a draft mark."""
     from .catalogs import po_path, untranslated_labels
-    from .errors import CatalogError
 
     publication = project.publication
-    refused: dict[Target, LeafletError] = {}
+    refused: dict[Target, RefusedOutput] = {}
+    if options.release:
+        from .release import release_blockers
+
+        blockers = release_blockers(project, findings)
+        for target in targets:
+            slugs = [target.name] if target.kind == "leaflet-pdf" else \
+                project.slugs_in(target.lang)
+            blocker = next((b for b in blockers if b.blocks(target.lang, slugs)), None)
+            if blocker is not None:
+                refused[target] = RefusedOutput(blocker.finding.path, blocker.finding.line,
+                                                f"--release: {blocker.finding.message}")
     for lang in dict.fromkeys(target.lang for target in targets):
         labels = untranslated_labels(publication, lang)
         marked = [slug for slug in project.slugs_in(lang)
                   if project.draft_mark(lang, slug)]
         if labels:
-            error = CatalogError(po_path(publication, lang), None, f"{len(labels)} interface "
-                                 f"text(s) not translated yet (such as '{labels[0]}'): {lang} "
-                                 "pages would show French. Translate them, then build again")
-            refused.update({target: error for target in targets if target.lang == lang})
+            error = RefusedOutput(po_path(publication, lang), None, f"{len(labels)} interface "
+                                  f"text(s) not translated yet (such as '{labels[0]}'): {lang} "
+                                  "pages would show French. Translate them, then build again")
+            refused.update({target: error for target in targets
+                            if target.lang == lang and target not in refused})
         elif marked and options.strict:
             for target in targets:
-                if target.lang != lang:
+                if target.lang != lang or target in refused:
                     continue
                 if target.name in marked:
-                    refused[target] = LeafletError(
+                    refused[target] = RefusedOutput(
                         project.contents.get(lang, target.name).path, None,
                         f"--strict: {project.draft_mark(lang, target.name)} translation not "
                         "built (`build.py status`)")
                 elif target.kind in ("book-epub", "book-pdf"):
-                    refused[target] = LeafletError(
+                    refused[target] = RefusedOutput(
                         None, None, f"--strict: the {lang} book holds draft or outdated "
                         f"translations ({', '.join(marked)}): not built")
-        elif marked:
+        elif marked and not options.release:
             progress.warning("%s: %d translation(s) in draft or out of date print with a "
                              "draft mark on every page: %s (see `build.py status`)",
                              lang, len(marked), ", ".join(marked))
     return refused
 
 
+def check_release(root: Path, today: datetime.date, jobs: int = 0) -> list[Finding]:
+    """What `check --release` reports: every finding of `check`, the placeholders, drafts,
+    outdated translations, catalogs not fully translated and page budgets exceeded, each an
+    error. Page counts come from dist/ when its screen PDFs are current, otherwise the
+    leaflets are laid out (not written) to count them."""
+    from .project import check_findings, load_project
+    from .release import release_blockers
+
+    project = load_project(root)
+    findings = check_findings(project, (), today)
+    pages = _leaflet_pages(project, jobs)
+    return [blocker.finding for blocker in release_blockers(project, findings, pages)]
+
+
+def _leaflet_pages(project: Project, jobs: int) -> dict[tuple[str, str], tuple[Path, int]]:
+    """The A5 page count of every leaflet with a page budget, from its screen PDF."""
+    from .make import Output, target_key
+
+    dist = project.publication.dist_dir
+    state = load_state(dist)
+    pipeline = pipeline_version()
+    hashes: dict[Path, str] = {}
+    screens = [target for target in plan_targets(project, BuildOptions(
+        formats=("pdf",), profiles=("screen",)))
+        if getattr(project.contents.get(target.lang, target.name), "pages", None) is not None]
+    pages: dict[tuple[str, str], tuple[Path, int]] = {}
+    todo: dict[Target, LeafletError | bytes | None] = {}
+    for target in screens:
+        record = state.outputs.get(_dist_name(target, dist), {})
+        if "pages" in record and state.is_current(
+                _dist_name(target, dist), target_key(project, target, pipeline, hashes), dist):
+            pages[target.lang, target.name] = (target.output, int(record["pages"]))
+        else:
+            todo[target] = None
+    with _Workers(jobs or os.cpu_count() or 1) as workers:
+        for target, result in workers.run(project, todo):
+            if isinstance(result, Output) and result.pages is not None:
+                pages[target.lang, target.name] = (target.output, result.pages)
+    return pages

@@ -35,7 +35,7 @@ KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2)}
 PROJECT = "Algoradiologie interventionnelle - patient leaflets"
 HEADER = """\
 # Translations template for PROJECT.
-# The labels of the templates, and the book's texts from publication.yml.
+# The labels of the templates, and the book's and department's texts from publication.yml.
 # Copyright (C) YEAR ORGANIZATION
 # Update with `python build.py catalogs`; translate with any PO editor.
 #"""
@@ -79,6 +79,9 @@ def extract_messages(publication: Publication) -> Catalog:
     for text, line in publication.book_messages():
         catalog.add(text, locations=[(PUBLICATION_FILE, line)],
                     auto_comments=["Book metadata (title page, e-book, PDF properties)"])
+    for text, line in publication.department_messages():
+        catalog.add(text, locations=[(PUBLICATION_FILE, line)],
+                    auto_comments=["The department's details (contact box on every leaflet)"])
     return catalog
 
 
@@ -200,13 +203,15 @@ def placeholder_errors(catalog: Catalog, path: Path) -> list[CatalogError]:
     errors = []
     for message, problems in catalog.check():
         for problem in problems:
+            text = excerpt(message_text(message.id), 40)
             errors.append(CatalogError(path, message.lineno or None,
-                                       f"msgstr of '{excerpt(_text_of(message.id), 40)}': {problem}; keep "
-                                       "the placeholders of the msgid, such as %(date)s"))
+                                       f"msgstr of '{text}': {problem}; keep the placeholders "
+                                       "of the msgid, such as %(date)s"))
     return errors
 
 
-def _text_of(message_id: str | tuple) -> str:
+def message_text(message_id: str | tuple[str, ...] | list[str]) -> str:
+    """A message's msgid, or its singular for a plural message."""
     return message_id if isinstance(message_id, str) else message_id[0]
 
 
@@ -281,7 +286,7 @@ def untranslated_labels(publication: Publication, lang: str) -> list[str]:
             continue
         translated = catalog.get(message.id) if catalog is not None else None
         if translated is None or translated.fuzzy or not _is_translated(translated):
-            labels.append(_text_of(message.id))
+            labels.append(message_text(message.id))
     return labels
 
 

@@ -6,6 +6,7 @@ Exit status: 0 done; 1 quality findings or failed outputs; 2 bad input or usage.
 from __future__ import annotations
 
 import argparse
+import datetime
 import logging
 import os
 import shutil
@@ -23,12 +24,14 @@ COMMANDS = ("build", "check", "status", "diff", "accept", "new-language", "catal
 
 
 def main(argv: list[str] | None = None, stdout: TextIO | None = None,
-         stderr: TextIO | None = None) -> int:
-    """Run one command; return the exit status."""
+         stderr: TextIO | None = None, today: datetime.date | None = None) -> int:
+    """Run one command; return the exit status. `today` is the day reviews fall due against
+    (default: the machine's date); the outputs never depend on it."""
     stdout = stdout or sys.stdout
     stderr = stderr or sys.stderr
     args = _parser().parse_args(_with_default_command(list(sys.argv[1:] if argv is None
                                                           else argv)))
+    args.today = today or datetime.date.today()
     root = Path(args.project).resolve()
     handler = _log_to(stderr, args.quiet)
     try:
@@ -75,7 +78,7 @@ def _build(args: argparse.Namespace, root: Path, stdout: TextIO) -> int:
         raise LeafletError(None, None, "--jobs: give a number of processes, 1 or more")
     options = BuildOptions(languages=_split(args.lang), formats=_split(args.format) or FORMATS,
                            profiles=profiles, force=args.force, strict=args.strict,
-                           jobs=args.jobs or 0)
+                           release=args.release, jobs=args.jobs or 0, today=args.today)
     report = build(root, options)
     print(report.summary(), file=stdout)
     return 1 if report.failed or report.refused else 0
@@ -84,11 +87,23 @@ def _build(args: argparse.Namespace, root: Path, stdout: TextIO) -> int:
 def _check(args: argparse.Namespace, root: Path, stdout: TextIO) -> int:
     from .project import check_findings, load_project
 
-    findings = check_findings(load_project(root), _split(args.lang))
+    if args.release:
+        from .build import check_release
+
+        if args.lang:
+            raise LeafletError(None, None, "check --release judges the whole publication: "
+                               "leave out --lang")
+        findings = check_release(root, args.today)
+    else:
+        findings = check_findings(load_project(root), _split(args.lang), args.today)
     for finding in findings:
         print(finding.describe(root), file=stdout)
     errors = [finding for finding in findings if finding.severity == "error"]
     print(f"{len(errors)} error(s), {len(findings) - len(errors)} warning(s)", file=stdout)
+    if args.release:
+        print("fit to hand to patients" if not findings else
+              "not fit to hand to patients: `build.py --release` builds only what passes",
+              file=stdout)
     return 1 if errors or (args.strict and findings) else 0
 
 
@@ -96,7 +111,7 @@ def _status(args: argparse.Namespace, root: Path, stdout: TextIO) -> int:
     from .config import load_publication
     from .status import status_report
 
-    report = status_report(load_publication(root), _split(args.lang))
+    report = status_report(load_publication(root), _split(args.lang), args.today)
     print(report.as_json() if args.json else "\n".join(report.as_table()), file=stdout)
     return 0
 
@@ -112,16 +127,31 @@ def _diff(args: argparse.Namespace, root: Path, stdout: TextIO) -> int:
 
 
 def _accept(args: argparse.Namespace, root: Path, stdout: TextIO) -> int:
-    from .config import load_publication
-    from .translation import accept, parse_document_ref
+    from .project import acceptance_blockers, load_project
+    from .translation import accept, parse_accept_refs
 
-    lang, slug = parse_document_ref(args.document)
-    publication = load_publication(root)
-    followed, version = accept(publication, lang, slug)
-    print(f"content/{lang}/{slug}.md now follows content/{publication.source_language}/"
-          f"{slug}.md version {version} (recorded in {shown_path(followed, root)})",
-          file=stdout)
-    return 0
+    project = load_project(root)
+    publication = project.publication
+    refused = 0
+    for lang, slug in parse_accept_refs(publication, args.documents):
+        blockers = acceptance_blockers(project, lang, slug)
+        name = f"content/{lang}/{slug}.md"
+        if blockers:
+            refused += 1
+            print(f"{name}: not accepted: `check` finds {len(blockers)} problem(s) to fix "
+                  "first:", file=stdout)
+            for finding in blockers:
+                print(f"  {finding.describe(root)}", file=stdout)
+            continue
+        done = accept(publication, lang, slug, args.reviewed)
+        print(f"{name} now follows content/{publication.source_language}/{slug}.md version "
+              f"{done.version} (recorded in {shown_path(done.followed, root)}); review: "
+              f"{done.review}", file=stdout)
+        if done.review_reset:
+            print(f"  review set back to draft: the French changed since it was reviewed. "
+                  f"Once a reviewer has checked it: build.py accept --reviewed {lang}/{slug}",
+                  file=stdout)
+    return 1 if refused else 0
 
 
 def _new_language(args: argparse.Namespace, root: Path, stdout: TextIO) -> int:
@@ -180,10 +210,17 @@ def _parser() -> argparse.ArgumentParser:
                               help="worker processes (default: one per core)")
     build_parser.add_argument("--strict", action="store_true",
                               help="build nothing when `check` has any finding")
+    build_parser.add_argument("--release", action="store_true",
+                              help="build only what is fit to hand to patients (see `check "
+                              "--release`); remove the rest from dist/")
     check_parser = commands.add_parser(
         "check", help="structure and key terms of the translations; exit 1 on an error")
     check_parser.add_argument("--lang", help="languages to check, e.g. en (default: all)")
     check_parser.add_argument("--strict", action="store_true", help="warnings also fail")
+    check_parser.add_argument("--release", action="store_true",
+                              help="everything that makes the publication unfit to hand to "
+                              "patients: placeholders, drafts, findings, budgets, catalogs, "
+                              "reviews past due")
     status_parser = commands.add_parser(
         "status", help="each translation: up to date, outdated, missing; catalog progress")
     status_parser.add_argument("--lang", help="languages to show (default: all translations)")
@@ -192,8 +229,12 @@ def _parser() -> argparse.ArgumentParser:
         "diff", help="what changed in the French since a translation was last accepted")
     diff_parser.add_argument("document", help="the translation, e.g. en/cancers")
     accept_parser = commands.add_parser(
-        "accept", help="record that a translation now follows the current French")
-    accept_parser.add_argument("document", help="the translation, e.g. en/cancers")
+        "accept", help="record that translations now follow the current French")
+    accept_parser.add_argument("documents", nargs="+", metavar="LANG[/DOCUMENT]",
+                               help="translations, e.g. en/cancers, or a whole language: en")
+    accept_parser.add_argument("--reviewed", action="store_true",
+                               help="a reviewer has checked them: mark them reviewed (only "
+                               "when `check` finds no error in them)")
     language_parser = commands.add_parser(
         "new-language", help="add a target language and create its catalogs")
     language_parser.add_argument("code", help="its code, e.g. es")

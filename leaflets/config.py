@@ -5,6 +5,7 @@ The file is validated once; every problem is reported in the same run, each with
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,6 +34,32 @@ class Book:
 
 
 @dataclass(frozen=True)
+class Department:
+    """Who the patient calls: the department's own details, printed on every leaflet.
+
+    `name`, `hours`, `urgent` and the items of `before` and `after` are French msgids,
+    translated through the catalogs; `phone` and `feedback` (an e-mail or web address where
+    readers send comments on the leaflets) are printed as they are. `sample` marks the
+    repository's sample values, which must never reach a patient.
+    """
+
+    name: str
+    phone: str
+    hours: str
+    urgent: str
+    before: tuple[str, ...]  # what to tell the team before the procedure
+    after: tuple[str, ...]  # what to watch for afterwards
+    feedback: str
+    sample: bool = False
+
+    @property
+    def messages(self) -> tuple[str, ...]:
+        """The texts that the catalogs translate, in the order they are printed."""
+        return tuple(text for text in (self.name, self.hours, self.urgent, *self.before,
+                                       *self.after) if text)
+
+
+@dataclass(frozen=True)
 class Publication:
     """Everything the publication file says, with the project folders it implies."""
 
@@ -46,11 +73,16 @@ class Publication:
     online_url: str
     book: Book
     documents: tuple[str, ...]
+    # None when the publication file has no `department:` section (a release needs one).
+    department: Department | None = field(default=None, kw_only=True)
     # The document whose ## headings are the key terms (the terminology catalog's source).
     glossary: str | None = field(default=None, kw_only=True)
     # Lines of the texts that become catalog messages, for the #: references.
     message_lines: dict[str, int] = field(hash=False, compare=False)
     document_lines: dict[str, int] = field(hash=False, compare=False)
+    # Lines of the publication file's keys ("online_url", "department.phone"), so that
+    # what the release gate finds points at them.
+    key_lines: dict[str, int] = field(hash=False, compare=False, default_factory=dict)
 
     @property
     def languages(self) -> tuple[str, ...]:
@@ -90,6 +122,15 @@ class Publication:
                  self.book.rights, *self.book.subjects, self.book.accessibility_summary]
         return [(text, self.message_lines.get(text, 0)) for text in texts]
 
+    def department_messages(self) -> list[tuple[str, int]]:
+        """The department's translatable texts with their lines in the publication file."""
+        texts = self.department.messages if self.department else ()
+        return [(text, self.message_lines.get(text, 0)) for text in texts]
+
+    def key_line(self, key: str) -> int:
+        """The line of `key` ("department.phone") in the publication file (1 if absent)."""
+        return self.key_lines.get(key, 1)
+
 
 class _Reader:
     """Walks the YAML node tree, collecting every problem instead of stopping at the first."""
@@ -98,6 +139,7 @@ class _Reader:
         self.path = path
         self.errors: list[LeafletError] = []
         self.message_lines: dict[str, int] = {}
+        self.key_lines: dict[str, int] = {}
 
     def error(self, node: yaml.Node | None, message: str) -> None:
         line = node.start_mark.line + 1 if node is not None else None
@@ -110,6 +152,8 @@ class _Reader:
             return {}
         items = {key.value: value for key, value in node.value}
         for key, value in node.value:
+            self.key_lines[f"{where}.{key.value}".removeprefix("publication.")] = \
+                key.start_mark.line + 1
             if key.value not in required | optional:
                 known = ", ".join(sorted(required | optional))
                 self.error(key, f"{where}: unknown key '{key.value}' (known keys: {known})")
@@ -184,7 +228,7 @@ def load_publication(root: Path) -> Publication:
 def _read_publication(reader: _Reader, root: Path, document: yaml.Node | None) -> Publication:
     top = reader.mapping(document or yaml.MappingNode("tag:yaml.org,2002:map", []),
                          "publication", {"languages", "online_url", "book", "documents"},
-                         {"glossary"})
+                         {"glossary", "department"})
     languages = reader.mapping(top["languages"], "languages", {"source", "targets"},
                                 {"rtl", "locales"}) \
         if "languages" in top else {}
@@ -220,7 +264,8 @@ def _read_publication(reader: _Reader, root: Path, document: yaml.Node | None) -
         target_languages=targets, rtl_languages=frozenset(rtl), regional_locales=regional,
         online_url=online_url.rstrip("/") + "/", book=book, documents=documents,
         glossary=_read_glossary_key(reader, top, documents),
-        message_lines=reader.message_lines,
+        department=_read_department(reader, top.get("department")),
+        message_lines=reader.message_lines, key_lines=reader.key_lines,
         document_lines={slug: node.start_mark.line + 1
                         for node, slug in zip(document_nodes, documents)})
 
@@ -255,3 +300,30 @@ def _read_book(reader: _Reader, node: yaml.Node | None, languages: tuple[str, ..
         subjects=reader.texts(items, "subjects", "book", message=True),
         accessibility_summary=reader.text(items, "accessibility_summary", "book", message=True),
         identifiers=identifiers)
+
+
+DEPARTMENT_KEYS = {"name", "phone", "hours", "urgent", "before", "after", "feedback", "sample"}
+
+
+def _read_department(reader: _Reader, node: yaml.Node | None) -> Department | None:
+    if node is None:
+        return None
+    # Every detail is optional here: what is missing is left off the leaflets, and the
+    # release gate (`check --release`) lists it.
+    items = reader.mapping(node, "department", set(), DEPARTMENT_KEYS)
+    sample = items.get("sample")
+    if sample is not None and (not isinstance(sample, yaml.ScalarNode)
+                               or sample.value not in ("true", "false")):
+        reader.error(sample, "department.sample: expected true or false")
+    feedback = reader.text(items, "feedback", "department")
+    if feedback and not re.fullmatch(r"https?://\S+|[^@\s/:]+@[^@\s/:]+\.[^@\s/:]+", feedback):
+        reader.error(items["feedback"], "department.feedback: expected an e-mail address "
+                     "or a web address starting with https://")
+    return Department(
+        name=reader.text(items, "name", "department", message=True),
+        phone=reader.text(items, "phone", "department"),
+        hours=reader.text(items, "hours", "department", message=True),
+        urgent=reader.text(items, "urgent", "department", message=True),
+        before=reader.texts(items, "before", "department", message=True),
+        after=reader.texts(items, "after", "department", message=True),
+        feedback=feedback, sample=sample is not None and sample.value == "true")

@@ -13,10 +13,12 @@ from .errors import ContentError, LeafletError, raise_if_any
 
 REVIEW_STATES = ("draft", "reviewed")
 SOURCE_FIELDS = {"title": str, "summary": str, "updated": datetime.date, "version": str,
-                 "pages": int}
+                 "last_review": datetime.date, "review_due": datetime.date, "pages": int}
 TRANSLATION_FIELDS = {"title": str, "summary": str, "updated": datetime.date, "review": str,
                       "follows": str, "pages": int}
-REQUIRED_SOURCE = ("title", "summary", "updated", "version")
+# Patient-information standards ask every leaflet to say when it was last reviewed and when
+# it will be reviewed next: the French document's dates, printed in every language.
+REQUIRED_SOURCE = ("title", "summary", "updated", "version", "last_review", "review_due")
 REQUIRED_TRANSLATION = ("title", "summary", "updated", "review")
 
 
@@ -33,6 +35,8 @@ class Document:
     body: str
     body_line: int  # line of the file where the body's first line stands (1-based)
     version: str | None = None  # French: the document's version, printed on the leaflet
+    last_review: datetime.date | None = None  # French: when its content was last reviewed
+    review_due: datetime.date | None = None  # French: when it must be reviewed again
     review: str | None = None  # translations: "draft" or "reviewed"
     follows: str | None = None  # translations: the version of the French document they follow
     pages: int | None = None  # the number of A5 pages the leaflet must fit, if declared
@@ -107,8 +111,10 @@ def _check_against_publication(publication: Publication,
     return errors
 
 
-def read_document(path: Path, lang: str, is_translation: bool) -> Document:
-    """Read one content file.
+def read_document(path: Path, lang: str, is_translation: bool,
+                  record: bool = False) -> Document:
+    """Read one content file; `record` reads a copy kept as a record (what a translation
+    follows), which may lack fields added to the format since it was kept.
 
     Raises ContentError (or an ExceptionGroup of them) naming the file and line.
     """
@@ -122,7 +128,11 @@ def read_document(path: Path, lang: str, is_translation: bool) -> Document:
     if not slug.replace("-", "").isalnum():
         raise ContentError(path, None, "file name: use letters, digits and '-' only")
     front, body, body_line = split_front_matter(path, text)
-    fields = _read_fields(path, front, is_translation)
+    fields = _read_fields(path, front, is_translation, required=not record)
+    if record:
+        fields.setdefault("title", "")
+        fields.setdefault("summary", "")
+        fields.setdefault("updated", datetime.date.min)
     return Document(lang=lang, slug=slug, path=path, body=body, body_line=body_line, **fields)
 
 
@@ -158,9 +168,14 @@ def split_front_matter(path: Path, text: str) -> tuple[dict, str, int]:
     return front, "".join(lines[index + 1:]), index + 2
 
 
-def _read_fields(path: Path, front: dict, is_translation: bool) -> dict:
+def _read_fields(path: Path, front: dict, is_translation: bool, required: bool = True) -> dict:
+    """The front matter's fields, checked; without `required`, a record kept from an older
+    format: missing fields are allowed and fields no longer known are left out."""
     expected = TRANSLATION_FIELDS if is_translation else SOURCE_FIELDS
-    required = REQUIRED_TRANSLATION if is_translation else REQUIRED_SOURCE
+    required_keys = (REQUIRED_TRANSLATION if is_translation else REQUIRED_SOURCE) \
+        if required else ()
+    if not required:
+        front = {key: value for key, value in front.items() if key in expected}
     text = path.read_text(encoding="utf-8")
     problems: list[ContentError] = []
 
@@ -171,9 +186,11 @@ def _read_fields(path: Path, front: dict, is_translation: bool) -> dict:
         if key not in expected:
             problems.append(ContentError(path, line_of(str(key)), f"unknown front matter key "
                                          f"'{key}' (expected: {', '.join(expected)})"))
-    for key in required:
+    for key in required_keys:
         if key not in front:
             problems.append(ContentError(path, 1, f"front matter: missing '{key}'"))
+        elif front[key] is None:
+            problems.append(ContentError(path, line_of(key), f"{key}: no value given"))
     for key, kind in expected.items():
         value = front.get(key)
         if value is None:
@@ -192,6 +209,11 @@ def _read_fields(path: Path, front: dict, is_translation: bool) -> dict:
                                      f"'draft' or 'reviewed', found '{front['review']}'"))
     if isinstance(front.get("pages"), int) and front["pages"] < 1:
         problems.append(ContentError(path, line_of("pages"), "pages: expected a number above 0"))
+    last_review, review_due = front.get("last_review"), front.get("review_due")
+    if isinstance(last_review, datetime.date) and isinstance(review_due, datetime.date) \
+            and review_due <= last_review:
+        problems.append(ContentError(path, line_of("review_due"), f"review_due: {review_due} "
+                                     f"is not after last_review ({last_review})"))
     if problems:
         if len(problems) == 1:
             raise problems[0]

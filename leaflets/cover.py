@@ -11,11 +11,14 @@ COVER_SIZE = (1600, 2560)
 BAND = (11, 79, 108)  # the leaflets' accent colour, #0b4f6c
 PAPER = (255, 255, 255)
 INK = (26, 26, 26)
+WARNING = (155, 28, 28)  # the leaflets' draft mark, #9b1c1c
 MARGIN = 140
 
 
-def draw_cover(title: str, subtitle: str, publisher: str, fonts_dir: Path) -> bytes:
-    """Return a PNG cover, COVER_SIZE pixels, with the title, subtitle and publisher."""
+def draw_cover(title: str, subtitle: str, publisher: str, fonts_dir: Path,
+               draft_band: str | None = None) -> bytes:
+    """Return a PNG cover, COVER_SIZE pixels, with the title, subtitle and publisher, and
+    `draft_band` across its top when the book holds translations not fit to print clean."""
     image = Image.new("RGB", COVER_SIZE, PAPER)
     draw = ImageDraw.Draw(image)
     bold = fonts_dir / "AtkinsonHyperlegibleLeaflet-Bold.ttf"
@@ -27,6 +30,10 @@ def draw_cover(title: str, subtitle: str, publisher: str, fonts_dir: Path) -> by
     draw.line([(MARGIN, y + 70), (MARGIN + 400, y + 70)], fill=PAPER, width=12)
     _draw_wrapped(draw, subtitle, ImageFont.truetype(str(regular), 90), width, 1620, INK, 1.3)
     _draw_wrapped(draw, publisher, ImageFont.truetype(str(regular), 64), width, 2300, BAND, 1.3)
+    if draft_band:
+        draw.rectangle([(0, 0), (COVER_SIZE[0], 230)], fill=PAPER)
+        _draw_wrapped(draw, draft_band, ImageFont.truetype(str(bold), 64), width, 40, WARNING,
+                      1.2)
     buffer = io.BytesIO()
     image.save(buffer, format="PNG")  # optimize=True halves the speed for 3 % smaller
     return buffer.getvalue()

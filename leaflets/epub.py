@@ -140,7 +140,8 @@ ACCESSIBILITY = (
 
 def normalised_zip(data: bytes, modified: datetime.datetime) -> bytes:
     """Rewrite an EPUB's ZIP with every entry dated `modified`, mimetype first and stored."""
-    stamp = (max(modified.year, 1980), modified.month, modified.day,
+    # A ZIP entry's date holds the years 1980 to 2107 only.
+    stamp = (min(max(modified.year, 1980), 2107), modified.month, modified.day,
              modified.hour, modified.minute, modified.second)
     source = zipfile.ZipFile(io.BytesIO(data))
     names = sorted(source.namelist(), key=lambda name: name != "mimetype")

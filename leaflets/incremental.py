@@ -20,7 +20,7 @@ from pathlib import Path
 from .files import write_atomically
 
 STATE_FILE = ".build-state.json"
-STATE_VERSION = 1
+STATE_VERSION = 2
 # Where the inputs live, relative to the project; compiled .mo files are not inputs.
 INPUT_FOLDERS = ("content", "locales", "templates", "styles")
 INPUT_FILES = ("publication.yml",)
@@ -35,7 +35,8 @@ class BuildState:
     options, its outputs and the input's fingerprint when they were all made."""
 
     plans: dict[str, dict] = field(default_factory=dict)  # options -> fingerprint, outputs
-    outputs: dict[str, dict[str, str]] = field(default_factory=dict)  # path -> key, sha256
+    # path -> key, sha256 and, for a PDF, pages (what the release gate's budgets read)
+    outputs: dict[str, dict] = field(default_factory=dict)
 
     def is_current(self, output: str, key: str, dist: Path) -> bool:
         """`output` was made from `key` and its file is intact."""
@@ -43,8 +44,10 @@ class BuildState:
         return (record is not None and record["key"] == key
                 and file_hash(dist / output) == record["sha256"])
 
-    def record(self, output: str, key: str, data: bytes) -> None:
+    def record(self, output: str, key: str, data: bytes, pages: int | None = None) -> None:
         self.outputs[output] = {"key": key, "sha256": hashlib.sha256(data).hexdigest()}
+        if pages is not None:
+            self.outputs[output]["pages"] = pages
 
 
 def load_state(dist: Path) -> BuildState:

@@ -21,7 +21,7 @@ from .markup import TermLink, render_markdown
 from .pdf import PdfJob, RenderedPdf, write_pdf
 from .profiles import PROFILES, Profile
 from .project import Project, Target
-from .render import BookChapter, PageContext, Renderer
+from .render import BookChapter, DocumentRecord, PageContext, Renderer
 from .terminology import approved_terms, glossary_for_readers, read_glossary, term_links
 
 
@@ -61,17 +61,27 @@ def make_target(project: Project, renderer: Renderer, target: Target,
     return Output(rendered.data, rendered.pages)
 
 
+def document_record(project: Project, lang: str, slug: str) -> DocumentRecord:
+    """What `lang`'s pages of `slug` say of its history (see DocumentRecord)."""
+    document = project.contents.get(lang, slug)
+    source = project.contents.get(project.publication.source_language, slug)
+    assert document is not None and source is not None, "a planned document has its French"
+    return DocumentRecord(
+        updated=document.updated,
+        version=document.follows if document.is_translation else document.version,
+        last_review=source.last_review, review_due=source.review_due,
+        draft_mark=project.draft_mark(lang, slug))
+
+
 def make_leaflet_pdf(project: Project, renderer: Renderer, target: Target,
                      profile: Profile) -> RenderedPdf:
     publication = project.publication
     markup = project.markups[target.lang, target.name]
     document = markup.document
-    source = project.contents.get(publication.source_language, target.name)
     html = renderer.leaflet(
         markup, stylesheets=_stylesheets(publication, document.path.parent, profile.stylesheets),
-        version=source.version if source else None,
-        languages=project.languages_of(target.name),
-        draft_mark=project.draft_mark(target.lang, target.name))
+        record=document_record(project, target.lang, target.name),
+        languages=project.languages_of(target.name))
     return write_pdf(_pdf_job(publication, html, document.path))
 
 
@@ -83,11 +93,9 @@ def make_book_pdf(project: Project, renderer: Renderer, target: Target) -> Rende
     for document in project.contents.documents(lang):
         if document.slug == publication.glossary:
             document = glossary_for_readers(document)
-        source = project.contents.get(publication.source_language, document.slug)
         chapters.append(BookChapter(
             render_markdown(document, publication.content_dir, id_prefix=f"{document.slug}-"),
-            f"{document.slug}-title", source.version if source else None,
-            project.draft_mark(lang, document.slug)))
+            f"{document.slug}-title", document_record(project, lang, document.slug)))
     folder = publication.content_dir / lang
     html = renderer.book(chapters, _stylesheets(publication, folder, ("book.css",)),
                          source_date(project, lang).date())
@@ -122,17 +130,35 @@ def make_book_epub(project: Project, renderer: Renderer, target: Target) -> byte
     markups = [project.markups[lang, doc.slug] if doc.slug == publication.glossary
                else render_markdown(doc, publication.content_dir, links)
                for doc in project.contents.documents(lang)]
+    records = {m.document.slug: document_record(project, lang, m.document.slug)
+               for m in markups}
     chapters = [Chapter(m.document.slug, renderer.typeset(m.document.title).unescape(),
-                        renderer.chapter(m), m.headings, m.images) for m in markups]
+                        renderer.chapter(m, records[m.document.slug]), m.headings, m.images)
+                for m in markups]
     glossary = next((c for c in chapters if c.slug == publication.glossary), None)
     nav = renderer.page("nav.xhtml", chapters=[
         {"href": c.href(lang), "title": c.title, "headings": c.headings} for c in chapters],
         glossary_href=glossary.href(lang) if glossary else None)
-    cover_page = renderer.page("cover.xhtml", image="images/cover.png")
+    marks = [{"title": c.title, "draft_mark": records[c.slug].draft_mark} for c in chapters]
+    band = _draft_band(renderer, marks)
+    cover_page = renderer.page("cover.xhtml", image="images/cover.png", chapters=marks,
+                               draft_band=band)
     cover_png = draw_cover(texts.title, texts.subtitle, _(book.publisher),
-                           publication.styles_dir / "fonts")
+                           publication.styles_dir / "fonts", band)
     return make_epub(publication, lang, texts, chapters, nav, cover_page, cover_png,
                      source_date(project, lang))
+
+
+def _draft_band(renderer: Renderer, chapters: list[dict]) -> str | None:
+    """The words the cover shows when the book holds drafts: a reader's shelf shows the
+    cover before anything else."""
+    marks = {chapter["draft_mark"] for chapter in chapters} - {None}
+    if not marks:
+        return None
+    _ = renderer.context.translations.gettext
+    text = _("Cette traduction n'a pas encore été vérifiée") if "draft" in marks else \
+        _("Cette traduction n'est plus à jour")
+    return renderer.typeset(text).unescape()
 
 
 def glossary_links(project: Project, lang: str) -> tuple[TermLink, ...]:
@@ -165,7 +191,7 @@ def source_date(project: Project, lang: str) -> datetime.datetime:
 # What each kind of output is made with, besides its documents: templates and stylesheets.
 PDF_TEMPLATES = ("leaflet.html", "_leaflet.html")
 BOOK_TEMPLATES = ("book.html", "_leaflet.html")
-EPUB_TEMPLATES = ("chapter.xhtml", "nav.xhtml", "cover.xhtml")
+EPUB_TEMPLATES = ("chapter.xhtml", "nav.xhtml", "cover.xhtml", "_leaflet.html")
 PDF_STYLES = ("leaflet.css", "fonts.css")
 EPUB_STYLES = ("epub.css", "fonts.css")
 
@@ -203,8 +229,10 @@ def target_key(project: Project, target: Target, pipeline: str,
         document = project.contents.get(lang, slug)
         source = project.contents.get(publication.source_language, slug)
         parts += [slug, file(document.path)]
-        if target.kind != "book-epub":  # what the printed pages show besides the text
-            parts += [source.version or "", project.draft_mark(lang, slug) or ""]
+        # What the pages show besides the text: the French document's review dates and the
+        # draft mark (a translation prints the version it follows, from its own file).
+        parts += [str(source.last_review), str(source.review_due),
+                  project.draft_mark(lang, slug) or ""]
         if target.kind == "leaflet-pdf":  # "also available in"
             parts.append(",".join(project.languages_of(slug)))
         parts += [file(image.path) for image in project.markups[lang, slug].images]

@@ -3,20 +3,21 @@ where each translation stands; the checks `check` runs on it."""
 
 from __future__ import annotations
 
+import datetime
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from .catalogs import TERMINOLOGY, load_terminology, load_translations, po_path
 from .config import Publication, load_publication
-from .content import Contents, load_contents
+from .content import Contents, Document, front_matter_line, load_contents
 from .errors import ConfigError, Finding, InputErrors, LeafletError, raise_if_any
 from .markup import Markup, render_markdown
 from .sanitise import removed_html
 from .structure import structure_findings
 from .terminology import (approved_terms, check_translation, glossary_for_readers,
                           read_glossary, untranslated_findings)
-from .translation import OUTDATED, TranslationStatus, translation_statuses
+from .translation import TranslationStatus, translation_statuses, unchanged_version_findings
 
 
 @dataclass(frozen=True)
@@ -90,6 +91,16 @@ def load_project(root: Path) -> Project:
     return Project(publication, contents, markups, statuses)
 
 
+def review_findings(sources: list[Document], today: datetime.date) -> list[Finding]:
+    """French documents whose review is overdue: what patients read there is no longer
+    vouched for."""
+    return [Finding(source.path, front_matter_line(source.path.read_text(encoding="utf-8"),
+                                                   "review_due"), "review",
+                    f"review overdue since {source.review_due}: have the content reviewed, "
+                    "then set last_review and the next review_due", "warning")
+            for source in sources if source.review_due is not None and source.review_due < today]
+
+
 CSS_URL = re.compile(r"""(?:url\(\s*["']?|@import\s+["'])([^"')\s]+)""")
 
 
@@ -109,12 +120,17 @@ def missing_style_files(publication: Publication) -> list[LeafletError]:
     return errors
 
 
-def check_findings(project: Project, languages: tuple[str, ...] = ()) -> list[Finding]:
+def check_findings(project: Project, languages: tuple[str, ...] = (),
+                   today: datetime.date | None = None) -> list[Finding]:
     """What `check` reports for `languages`: raw HTML that the cleaning removes (default: in
-    every language), then each translation's structure against its French source and its key
-    terms (default: every target language)."""
+    every language), French texts changed without a new version, reviews past their date
+    (when `today` is given), then each translation's structure against its French source
+    and its key terms (default: every target language)."""
     publication = project.publication
-    findings: list[Finding] = []
+    sources = project.contents.documents(publication.source_language)
+    findings = unchanged_version_findings(publication, sources)
+    if today is not None:
+        findings += review_findings(sources, today)
     for lang in languages or publication.languages:
         for document in project.contents.documents(lang):
             findings += [Finding(document.path, document.body_line + number, "html",
@@ -129,6 +145,25 @@ def check_findings(project: Project, languages: tuple[str, ...] = ()) -> list[Fi
             source = project.contents.get(publication.source_language, translation.slug)
             findings += structure_findings(source, translation, publication.root)
     return findings + terminology_findings(project, languages)
+
+
+def acceptance_blockers(project: Project, lang: str, slug: str) -> list[Finding]:
+    """What keeps `accept` from recording `lang`'s translation of `slug`: the errors `check`
+    finds in it (structure, key terms), and a French text changed without a new version,
+    which the record would make indistinguishable from the old one."""
+    publication = project.publication
+    source = project.contents.get(publication.source_language, slug)
+    translation = project.contents.get(lang, slug)
+    if source is None or translation is None:
+        return []
+    findings = structure_findings(source, translation, publication.root)
+    if publication.glossary is not None:
+        glossary = project.contents.get(publication.source_language, publication.glossary)
+        approved = approved_terms(read_glossary(glossary) if glossary else [],
+                                  load_terminology(publication, lang))
+        findings += check_translation(source, translation, approved, publication.root)
+    blockers = [finding for finding in findings if finding.severity == "error"]
+    return blockers + unchanged_version_findings(publication, [source])
 
 
 def terminology_findings(project: Project, languages: tuple[str, ...] = ()) -> list[Finding]:

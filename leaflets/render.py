@@ -21,6 +21,18 @@ from .typography import apply, rules_for
 
 
 @dataclass(frozen=True)
+class DocumentRecord:
+    """What a page says of its document's history: when it was updated, which French version
+    it is or follows, the French document's review dates, and its draft mark."""
+
+    updated: datetime.date  # the document's own (a translation's: the translation's)
+    version: str | None  # French: its version; a translation: the French version it follows
+    last_review: datetime.date | None  # the French document's, printed in every language
+    review_due: datetime.date | None
+    draft_mark: str | None = None  # "draft" or "outdated": a translation not fit to print clean
+
+
+@dataclass(frozen=True)
 class PageContext:
     """What every page of one language needs besides its own document."""
 
@@ -43,7 +55,8 @@ class Renderer:
         self.environment.filters.update(
             typeset=self.typeset, long_date=self.long_date, css_string=css_string,
             page_counter_css=page_counter_css, language_name=self.language_name,
-            own_language_name=own_language_name, address=printed_address)
+            own_language_name=own_language_name, address=printed_address, phone=printed_phone,
+            feedback_link=feedback_link)
 
     def typeset(self, text: str) -> SafeHtml:
         """Set a label in the page language's typography (labels are typed plain too)."""
@@ -66,6 +79,7 @@ class Renderer:
             "direction": publication.direction(self.lang),
             "source_language": publication.source_language,
             "book": publication.book,
+            "department": publication.department,
         }
         try:
             return self.environment.get_template(template_name).render(**common, **values)
@@ -75,16 +89,13 @@ class Renderer:
             path = publication.templates_dir / template_name
             raise RenderError(path, None, f"template: {error}") from None
 
-    def leaflet(self, markup: Markup, stylesheets: list[str], version: str | None,
-                languages: tuple[str, ...], draft_mark: str | None = None) -> str:
-        """The HTML page of one leaflet, for WeasyPrint.
-
-        `version` is the French document's; `languages` those the leaflet exists in;
-        `draft_mark` "draft" or "outdated" for a translation that must not print clean.
-        """
+    def leaflet(self, markup: Markup, stylesheets: list[str], record: DocumentRecord,
+                languages: tuple[str, ...]) -> str:
+        """The HTML page of one leaflet, for WeasyPrint; `languages` are those the leaflet
+        exists in."""
         online_url = self.online_url(markup.document.slug)
         return self.page("leaflet.html", document=markup.document, body=SafeHtml(markup.html),
-                         stylesheets=stylesheets, version=version, draft_mark=draft_mark,
+                         stylesheets=stylesheets, record=record,
                          qr=qr_code_data_url(online_url),
                          other_languages=[code for code in languages if code != self.lang],
                          online_url=online_url)
@@ -95,11 +106,11 @@ class Renderer:
         return self.page("book.html", chapters=chapters, stylesheets=stylesheets,
                          modified=modified)
 
-    def chapter(self, markup: Markup) -> str:
+    def chapter(self, markup: Markup, record: DocumentRecord) -> str:
         """The XHTML page of one chapter of the e-book (the glossary's semantics its own)."""
         is_glossary = markup.document.slug == self.context.publication.glossary
         return self.page("chapter.xhtml", document=markup.document, body=SafeHtml(markup.html),
-                         semantics="glossary" if is_glossary else "chapter")
+                         record=record, semantics="glossary" if is_glossary else "chapter")
 
     def online_url(self, slug: str) -> str:
         return f"{self.context.publication.online_url}{self.lang}/{slug}.pdf"
@@ -111,12 +122,19 @@ class BookChapter:
 
     markup: Markup  # rendered with ids prefixed, unique in the book
     anchor: str  # the id of its title
-    version: str | None
-    draft_mark: str | None
+    record: DocumentRecord
 
     @property
     def body(self) -> SafeHtml:
         return SafeHtml(self.markup.html)
+
+    @property
+    def title(self) -> str:
+        return self.markup.document.title
+
+    @property
+    def draft_mark(self) -> str | None:
+        return self.record.draft_mark
 
 
 def printed_address(url: str) -> SafeHtml:
@@ -124,6 +142,19 @@ def printed_address(url: str) -> SafeHtml:
     allowed to break only after a slash, each part between slashes kept whole."""
     parts = [f"<span>{escape(part)}</span>" if part else "" for part in url.split("/")]
     return SafeHtml(f'<span class="address">{"/<wbr>".join(parts)}</span>')
+
+
+def printed_phone(number: str) -> SafeHtml:
+    """A phone number as printed: never broken across lines, a link that dials it."""
+    dialled = re.sub(r"[^\d+]", "", number)
+    return SafeHtml(f'<a class="phone" href="tel:{escape(dialled)}">'
+                    f'{escape(number.replace(" ", chr(0xA0)))}</a>')
+
+
+def feedback_link(address: str) -> SafeHtml:
+    """The department's feedback address (e-mail or web) as a printed link."""
+    href = address if "://" in address else f"mailto:{address}"
+    return SafeHtml(f'<a href="{escape(href)}">{printed_address(address)}</a>')
 
 
 def qr_code_data_url(address: str) -> str:

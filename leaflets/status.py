@@ -2,13 +2,31 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 from dataclasses import asdict, dataclass
+from pathlib import Path
 
 from .catalogs import CatalogCounts, catalog_counts
 from .config import Publication
+from .content import front_matter_line, read_document
+from .errors import LeafletError
 from .files import shown_path
 from .translation import MISSING, TranslationStatus, translation_statuses
+
+
+REVIEW_NOTICE_DAYS = 30  # reviews due this soon are listed
+
+
+@dataclass(frozen=True)
+class ReviewDue:
+    """A French document whose review is due soon, or overdue."""
+
+    slug: str
+    path: Path
+    line: int  # of its review_due
+    due: datetime.date
+    days_left: int  # negative: overdue
 
 
 @dataclass(frozen=True)
@@ -16,6 +34,8 @@ class StatusReport:
     publication: Publication
     documents: dict[str, list[TranslationStatus]]  # by target language
     catalogs: dict[str, list[CatalogCounts]]
+    versions: dict[str, str | None]  # each French document's version
+    reviews: list[ReviewDue]
 
     def as_json(self) -> str:
         root = self.publication.root
@@ -26,6 +46,7 @@ class StatusReport:
                     "documents": [
                         {"document": status.slug, "state": status.state,
                          "review": status.review, "file": shown_path(status.path, root),
+                         "version": status.source_version, "follows": status.follows,
                          "draft_mark": not status.printable_clean and status.state != MISSING,
                          "problem": status.problem}
                         for status in statuses],
@@ -36,26 +57,35 @@ class StatusReport:
                         for counts in self.catalogs[lang]],
                 }
                 for lang, statuses in self.documents.items()},
+            "reviews_due": [{"document": review.slug, "file": shown_path(review.path, root),
+                             "review_due": review.due.isoformat(),
+                             "days_left": review.days_left} for review in self.reviews],
         }
         return json.dumps(data, ensure_ascii=False, indent=2)
 
     def as_table(self) -> list[str]:
         languages = list(self.documents)
+        reviews = self._reviews_table()
         if not languages:
             return ["No translation: the publication has no target language "
-                    "(build.py new-language CODE adds one)."]
+                    "(build.py new-language CODE adds one).", *reviews]
+        source = self.publication.source_language
         slugs = list(dict.fromkeys(status.slug for statuses in self.documents.values()
                                    for status in statuses))
         cells = {(status.lang, status.slug): _cell(status)
                  for statuses in self.documents.values() for status in statuses}
+        cells.update({(source, slug): version or "" for slug, version in self.versions.items()})
+        columns = [source, *languages]
         first = max(len("document"), *(len(slug) for slug in slugs))
         widths = {lang: max(len(lang), *(len(cells.get((lang, slug), "")) for slug in slugs))
-                  for lang in languages}
+                  for lang in columns}
         lines = ["  ".join(["document".ljust(first),
-                            *(lang.ljust(widths[lang]) for lang in languages)]).rstrip()]
+                            *(lang.ljust(widths[lang]) for lang in columns)]).rstrip()]
         for slug in slugs:
             lines.append("  ".join([slug.ljust(first), *(cells.get((lang, slug), "").ljust(
-                widths[lang]) for lang in languages)]).rstrip())
+                widths[lang]) for lang in columns)]).rstrip())
+        lines.append(f"({source}: the French version of each document; each translation: "
+                     "its state, the French version it follows, its review)")
         lines.append("")
         for lang, statuses in self.documents.items():
             lines += _summary(lang, statuses)
@@ -72,21 +102,51 @@ class StatusReport:
                     name += " (missing)"
                 lines.append(f"{name:<47}{counts.translated:>10}{counts.fuzzy:>7}"
                              f"{counts.untranslated:>14}")
+        return lines + reviews
+
+    def _reviews_table(self) -> list[str]:
+        if not self.reviews:
+            return []
+        lines = ["", f"reviews due within {REVIEW_NOTICE_DAYS} days, or overdue:"]
+        for review in self.reviews:
+            when = (f"overdue since {review.due}" if review.days_left < 0 else
+                    f"due on {review.due} (in {review.days_left} day"
+                    f"{'s' if review.days_left != 1 else ''})")
+            lines.append(f"  {shown_path(review.path, self.publication.root)}:{review.line}: "
+                         f"review {when}")
         return lines
 
 
-def status_report(publication: Publication, languages: tuple[str, ...] = ()) -> StatusReport:
+def status_report(publication: Publication, languages: tuple[str, ...] = (),
+                  today: datetime.date | None = None) -> StatusReport:
     chosen = [lang for lang in publication.target_languages
               if not languages or lang in languages]
+    versions: dict[str, str | None] = {}
+    reviews = []
+    for slug in publication.documents:
+        path = publication.content_dir / publication.source_language / f"{slug}.md"
+        try:  # status shows what it can read; `check` reports the rest
+            source = read_document(path, publication.source_language, False)
+        except (LeafletError, ExceptionGroup, OSError):
+            versions[slug] = None
+            continue
+        versions[slug] = source.version
+        if today is not None and source.review_due is not None:
+            days_left = (source.review_due - today).days
+            if days_left <= REVIEW_NOTICE_DAYS:
+                line = front_matter_line(path.read_text(encoding="utf-8"), "review_due")
+                reviews.append(ReviewDue(slug, path, line, source.review_due, days_left))
     return StatusReport(publication,
                         {lang: translation_statuses(publication, lang) for lang in chosen},
-                        {lang: catalog_counts(publication, lang) for lang in chosen})
+                        {lang: catalog_counts(publication, lang) for lang in chosen},
+                        versions, sorted(reviews, key=lambda review: review.due))
 
 
 def _cell(status: TranslationStatus) -> str:
     if status.state == MISSING:
         return MISSING
-    return f"{status.state}, {status.review or 'unreadable'}"
+    follows = f", follows {status.follows}" if status.follows else ""
+    return f"{status.state}{follows}, {status.review or 'unreadable'}"
 
 
 def _summary(lang: str, statuses: list[TranslationStatus]) -> list[str]:

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .config import Publication
-from .content import Document, read_document
-from .errors import ContentError, LeafletError
+from .content import Document, front_matter_line, read_document
+from .errors import ContentError, Finding, LeafletError
 from .files import shown_path, write_atomically
 from .blocks import Block, align, blocks
 
@@ -34,6 +34,8 @@ class TranslationStatus:
     review: str | None  # "draft" or "reviewed"; None when missing or unreadable
     path: Path  # the translation's file, or where it would be
     problem: str | None = None  # why the state could not be fully read, for the user
+    follows: str | None = None  # the French version it follows, from its front matter
+    source_version: str | None = None  # the French document's version now
 
     @property
     def printable_clean(self) -> bool:
@@ -56,29 +58,43 @@ def translation_statuses(publication: Publication, lang: str) -> list[Translatio
     folder = publication.content_dir / lang
     for slug in publication.documents:
         path = folder / f"{slug}.md"
+        version = _source_version(source_dir / path.name, publication.source_language)
         if not path.exists():
-            statuses.append(TranslationStatus(lang, slug, MISSING, None, path))
+            statuses.append(TranslationStatus(lang, slug, MISSING, None, path,
+                                              source_version=version))
             continue
-        review, problem = _review_state(path, lang)
+        review, follows, problem = _front_matter_state(path, lang)
         if not (source_dir / path.name).exists():
-            statuses.append(TranslationStatus(lang, slug, ORPHAN, review, path, problem))
+            statuses.append(TranslationStatus(lang, slug, ORPHAN, review, path, problem,
+                                              follows))
             continue
         state, why = _compare(publication, lang, slug)
-        statuses.append(TranslationStatus(lang, slug, state, review, path, problem or why))
+        statuses.append(TranslationStatus(lang, slug, state, review, path, problem or why,
+                                          follows, version))
     for path in sorted(folder.glob("*.md")):
         if path.stem not in publication.documents:
-            review, problem = _review_state(path, lang)
-            statuses.append(TranslationStatus(lang, path.stem, ORPHAN, review, path, problem))
+            review, follows, problem = _front_matter_state(path, lang)
+            statuses.append(TranslationStatus(lang, path.stem, ORPHAN, review, path, problem,
+                                              follows))
     return statuses
 
 
-def _review_state(path: Path, lang: str) -> tuple[str | None, str | None]:
+def _front_matter_state(path: Path, lang: str) -> tuple[str | None, str | None, str | None]:
+    """A translation's review state and the version it follows, or why they cannot be read."""
     try:
-        return read_document(path, lang, True).review, None
+        document = read_document(path, lang, True)
+        return document.review, document.follows, None
     except LeafletError as error:
-        return None, error.message
+        return None, None, error.message
     except ExceptionGroup as group:
-        return None, "; ".join(error.message for error in group.exceptions)
+        return None, None, "; ".join(error.message for error in group.exceptions)
+
+
+def _source_version(path: Path, lang: str) -> str | None:
+    try:
+        return read_document(path, lang, False).version
+    except (LeafletError, ExceptionGroup, OSError):
+        return None
 
 
 def _compare(publication: Publication, lang: str, slug: str) -> tuple[str, str | None]:
@@ -89,16 +105,16 @@ def _compare(publication: Publication, lang: str, slug: str) -> tuple[str, str |
                           f"{shown_path(source, publication.root)}, then run accept")
     try:
         current = _read(source, publication.source_language, False)
-        recorded = _read(followed, publication.source_language, False)
+        recorded = _read(followed, publication.source_language, False, record=True)
     except LeafletError as error:
         return OUTDATED, error.describe(publication.root)
     return (UP_TO_DATE if _texts(current) == _texts(recorded) else OUTDATED), None
 
 
-def _read(path: Path, lang: str, is_translation: bool) -> Document:
+def _read(path: Path, lang: str, is_translation: bool, record: bool = False) -> Document:
     """The document at `path`; of several problems in it, the first is raised."""
     try:
-        return read_document(path, lang, is_translation)
+        return read_document(path, lang, is_translation, record)
     except ExceptionGroup as group:
         raise group.exceptions[0] from None
 
@@ -141,7 +157,8 @@ def french_changes(publication: Publication, lang: str, slug: str) -> FrenchChan
     source_lang = publication.source_language
     translation = _read(translation_path, lang, True)
     current = _read(source_path, source_lang, False)
-    recorded = _read(followed_path, source_lang, False) if followed_path.exists() else None
+    recorded = _read(followed_path, source_lang, False, record=True) \
+        if followed_path.exists() else None
     old_blocks = blocks(recorded) if recorded else []
     new_blocks = blocks(current)
     target_blocks = blocks(translation)
@@ -233,37 +250,92 @@ def _word_changes(before: str, after: str) -> str:
     return "; ".join(parts) or "(spacing or punctuation only)"
 
 
-def accept(publication: Publication, lang: str, slug: str) -> tuple[Path, str | None]:
+@dataclass(frozen=True)
+class Acceptance:
+    """What `accept` recorded for one translation."""
+
+    translation: Path
+    followed: Path  # the copy of the French it now follows
+    version: str | None  # the French version it now follows
+    review: str  # its review state now
+    review_reset: bool  # it was "reviewed", but the French changed since: now "draft"
+
+
+def accept(publication: Publication, lang: str, slug: str,
+           reviewed: bool = False) -> Acceptance:
     """Record that `lang`'s translation of `slug` now follows the current French.
 
     Copies the French file to locales/LANG/follows/ and sets the translation's `follows:`
-    to the French version. Returns the copy's path and that version.
+    to the French version. A translation marked reviewed whose French changed since it was
+    last accepted goes back to `review: draft`: nobody has reviewed it against the new
+    French. `reviewed` records the reviewer's word instead: `review: reviewed`. The caller
+    refuses a translation that `check` finds an error in before calling this.
     """
     translation_path, source_path = _paths(publication, lang, slug)
     source = _read(source_path, publication.source_language, False)
-    _read(translation_path, lang, True)  # refuse to record a translation that does not read
+    translation = _read(translation_path, lang, True)  # refuse one that does not read
+    french_changed = _compare(publication, lang, slug)[0] == OUTDATED
+    review = "reviewed" if reviewed else "draft" if french_changed else translation.review
+    assert review is not None, "a translation's front matter requires review"
     write_atomically(follows_path(publication, lang, slug), source_path.read_bytes())
     text = translation_path.read_text(encoding="utf-8")
-    updated = _with_follows(text, source.version)
+    updated = text
+    if source.version is not None:
+        updated = with_front_matter(updated, "follows", _quoted(source.version))
+    if review != translation.review:
+        updated = with_front_matter(updated, "review", review)
     if updated != text:
         write_atomically(translation_path, updated.encode("utf-8"))
-    return follows_path(publication, lang, slug), source.version
+    return Acceptance(translation_path, follows_path(publication, lang, slug), source.version,
+                      review, review_reset=translation.review == "reviewed" and review == "draft")
 
 
-def _with_follows(text: str, version: str | None) -> str:
-    """The translation's text with `follows:` set to `version` in its front matter."""
-    if version is None:
-        return text
+def _quoted(value: str) -> str:
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def with_front_matter(text: str, key: str, value: str) -> str:
+    """A content file's `text` with `key: value` in its front matter: the line replaced
+    (its comment kept), or added at the end of the front matter."""
     lines = text.splitlines(keepends=True)
     end = next(index for index, line in enumerate(lines[1:], start=1) if line.strip() == "---")
-    value = '"' + version.replace('"', '\\"') + '"'
+    newline = "\r\n" if lines[0].endswith("\r\n") else "\n"
+    value_pattern = r"""("(?:[^"\\]|\\.)*"|'[^']*'|[^#\s]*)(.*)"""
     for index in range(1, end):
-        if match := re.match(r"follows:[ \t]*(\"[^\"]*\"|'[^']*'|[^#\s]*)(.*)", lines[index],
+        if match := re.match(rf"{re.escape(key)}:[ \t]*{value_pattern}", lines[index],
                              re.DOTALL):
-            lines[index] = f"follows: {value}{match.group(2)}"
+            lines[index] = f"{key}: {value}{match.group(2)}"
             return "".join(lines)
-    lines.insert(end, f"follows: {value}\n")
+    lines.insert(end, f"{key}: {value}{newline}")
     return "".join(lines)
+
+
+def unchanged_version_findings(publication: Publication,
+                               sources: list[Document]) -> list[Finding]:
+    """A warning, at its `version:` line, for each French document whose text changed since
+    a translation accepted it while its version stayed the same: two different texts
+    would print the same version, and the translations could not say which they follow."""
+    findings = []
+    for source in sources:
+        changed_in = []
+        for lang in publication.target_languages:
+            followed = follows_path(publication, lang, source.slug)
+            if not followed.exists():
+                continue
+            try:
+                recorded = _read(followed, publication.source_language, False, record=True)
+            except LeafletError:
+                continue
+            if recorded.version == source.version and _texts(recorded) != _texts(source):
+                changed_in.append(lang)
+        if changed_in:
+            line = front_matter_line(source.path.read_text(encoding="utf-8"), "version")
+            findings.append(Finding(
+                source.path, line, "version", f"the text changed since version "
+                f"{source.version} was translated ({', '.join(changed_in)}), but `version:` "
+                "did not: give it a new value, so that every leaflet prints which French text "
+                "it follows", "warning"))
+    return findings
 
 
 def _paths(publication: Publication, lang: str, slug: str) -> tuple[Path, Path]:
@@ -279,6 +351,24 @@ def _paths(publication: Publication, lang: str, slug: str) -> tuple[Path, Path]:
         raise ContentError(translation, None, "this translation does not exist yet: copy the "
                            "French file there and translate it")
     return translation, source
+
+
+def parse_accept_refs(publication: Publication, texts: list[str]) -> list[tuple[str, str]]:
+    """The translations that `accept` names: `en/cancers`, or `en` for every document
+    translated into en, in the publication's order, each once."""
+    refs: list[tuple[str, str]] = []
+    for text in texts:
+        if "/" not in text.strip("/") and not text.endswith(".md"):
+            lang = text.strip("/")
+            if lang not in publication.target_languages:
+                raise LeafletError(publication.path, None, f"'{lang}' is not one of the "
+                                   "publication's translations "
+                                   f"({', '.join(publication.target_languages)})")
+            refs += [(lang, slug) for slug in publication.documents
+                     if (publication.content_dir / lang / f"{slug}.md").exists()]
+        else:
+            refs.append(parse_document_ref(text))
+    return list(dict.fromkeys(refs))
 
 
 def parse_document_ref(text: str) -> tuple[str, str]:

@@ -6,6 +6,7 @@ and catalogs are copied beside them, so the tests exercise what the real build u
 
 from __future__ import annotations
 
+import datetime
 import io
 import shutil
 from dataclasses import dataclass
@@ -39,7 +40,7 @@ def make_project(fixture: str, destination: Path) -> Path:
         (destination / "locales").mkdir()
         shutil.copy(REPO / "locales" / "messages.pot", destination / "locales")
         shutil.copytree(REPO / "locales" / "en", destination / "locales" / "en",
-                        ignore=shutil.ignore_patterns("*.mo", "terminology.po"))
+                        ignore=shutil.ignore_patterns("*.mo", "terminology.po", "follows"))
     shutil.copytree(FIXTURES / fixture, destination, dirs_exist_ok=True)
     return destination
 
@@ -61,10 +62,27 @@ def outputs(project: Path) -> list[str]:
                   if path.is_file() and not path.name.startswith("."))
 
 
-def run_cli(project: Path, *args: str) -> Run:
-    """Run `build.py --project PROJECT ARGS...` in this process."""
+# The day the tests run on, as far as reviews falling due are concerned: fixed, so that the
+# real publication's review dates do not make the tests fail as the calendar moves on.
+TODAY = datetime.date(2026, 12, 1)
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    """Replace the first `old` in the file at `path` with `new` (which must be there)."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def flat(text: str) -> str:
+    """`text` as a reader reads it: every run of spaces and line breaks one space."""
+    return " ".join(text.split())
+
+
+def run_cli(project: Path, *args: str, today: datetime.date = TODAY) -> Run:
+    """Run `build.py --project PROJECT ARGS...` in this process, on `today`."""
     stdout, stderr = io.StringIO(), io.StringIO()
-    status = main(["--project", str(project), *args], stdout=stdout, stderr=stderr)
+    status = main(["--project", str(project), *args], stdout=stdout, stderr=stderr, today=today)
     return Run(status, stdout.getvalue(), stderr.getvalue())
 
 

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from conftest import make_project, outputs, run_cli
+from conftest import edit, make_project, outputs, run_cli
 
 
 def test_build_writes_every_output_of_every_language(minimal_build):
@@ -22,17 +22,22 @@ def test_progress_goes_to_stderr_and_the_summary_to_stdout(minimal_build):
     _, run = minimal_build
     assert run.stdout.strip() == "20 built, 0 up to date, 0 failed"
     progress = run.stderr.splitlines()
-    assert progress[0] == ("en: 1 translation(s) in draft or out of date print with a draft "
-                           "mark on every page: seconde (see `build.py status`)")
-    progress = progress[1:]
+    # The fixture keeps the repository's sample address and department: said once.
+    assert progress[:2] == [
+        "publication.yml:8: warning: placeholders (the online address and the department's "
+        "details): fine for trying the pipeline, not for patients (`build.py check --release` "
+        "lists what to set)",
+        "en: 1 translation(s) in draft or out of date print with a draft mark on every page: "
+        "seconde (see `build.py status`)"]
+    progress = progress[2:]
     assert len(progress) == 20
     # Numbered as they complete (in parallel); each PDF with its page count, per profile:
     # the editors' check of the page budget.
     assert [line.split("]")[0] for line in progress] == [f"[{n}/20" for n in range(1, 21)]
     outputs = {line.split("] ")[1].split(" (")[0]: line.split(" (")[1] for line in progress}
-    assert outputs["dist/fr/premiere.pdf"].startswith("2 pages, ")
-    assert outputs["dist/fr/premiere.print.pdf"].startswith("2 pages, ")
-    assert outputs["dist/fr/premiere.booklet.pdf"].startswith("2 pages, ")
+    assert outputs["dist/fr/premiere.pdf"].startswith("3 pages, ")
+    assert outputs["dist/fr/premiere.print.pdf"].startswith("3 pages, ")
+    assert outputs["dist/fr/premiere.booklet.pdf"].startswith("3 pages, ")
     assert outputs["dist/en/seconde.pdf"].startswith("1 page, ")
     assert outputs["dist/en/fixture-book.epub"].endswith(" s)")
 
@@ -74,3 +79,103 @@ def test_build_py_is_the_command_line(tmp_path):
                              "--help"], capture_output=True, text=True, cwd=project)
     assert result.returncode == 0
     assert "catalogs" in result.stdout and "clean" in result.stdout
+
+
+def removals(run):
+    """What a build took out of dist/, and why: {output: reason}."""
+    return dict(line.removeprefix("removed dist/").split(": ", 1)
+                for line in run.stderr.splitlines() if line.startswith("removed "))
+
+
+def recorded(project):
+    import json
+
+    return sorted(json.loads((project / "dist" / ".build-state.json").read_text())["outputs"])
+
+
+PROFILES = ("", ".print", ".booklet", ".large")
+
+
+def test_a_document_taken_out_of_the_publication_leaves_dist_in_the_same_build(tmp_path):
+    project = make_project("minimal", tmp_path / "project")
+    assert run_cli(project).status == 0
+    edit(project / "publication.yml", "  - seconde\n", "")
+    (project / "content" / "fr" / "seconde.md").unlink()
+    (project / "content" / "en" / "seconde.md").unlink()
+    run = run_cli(project)
+    assert run.status == 0, run.stderr
+    assert removals(run) == {f"{lang}/seconde{profile}.pdf":
+                             "document 'seconde' is no longer listed in publication.yml"
+                             for lang in ("en", "fr") for profile in PROFILES}
+    assert not any("seconde" in name for name in outputs(project))
+    assert recorded(project) == outputs(project)  # the record follows
+    assert run.stdout.strip().endswith(", 8 removed from dist/")
+
+
+def test_a_language_taken_out_of_the_publication_leaves_dist(tmp_path):
+    project = make_project("minimal", tmp_path / "project")
+    assert run_cli(project).status == 0
+    edit(project / "publication.yml", "  targets: [en]", "  targets: []")
+    edit(project / "publication.yml", "  locales: {en: en_GB}", "  locales: {}")
+    edit(project / "publication.yml", "    en: urn:uuid:00000000-0000-5000-8000-000000000002\n",
+         "")
+    run = run_cli(project)
+    assert run.status == 0, run.stderr
+    gone = removals(run)
+    assert len(gone) == 10 and set(gone.values()) == {
+        "language 'en' is no longer in publication.yml"}
+    assert not (project / "dist" / "en").exists()
+    assert recorded(project) == outputs(project) and len(outputs(project)) == 10
+
+
+def test_a_deleted_translation_leaves_dist_and_its_book_is_remade_without_it(tmp_path):
+    project = make_project("minimal", tmp_path / "project")
+    assert run_cli(project).status == 0
+    (project / "content" / "en" / "seconde.md").unlink()
+    run = run_cli(project)
+    assert run.status == 0, run.stderr
+    assert removals(run) == {f"en/seconde{profile}.pdf": "content/en/seconde.md no longer exists"
+                             for profile in PROFILES}
+    assert "en/fixture-book.epub" in outputs(project)
+
+
+def test_a_language_whose_labels_are_not_all_translated_leaves_dist(tmp_path):
+    project = make_project("minimal", tmp_path / "project")
+    assert run_cli(project).status == 0
+    catalog = project / "locales" / "en" / "LC_MESSAGES" / "messages.po"
+    edit(catalog, 'msgstr "Updated on %(date)s"', 'msgstr ""')
+    run = run_cli(project)
+    assert run.status == 1
+    gone = removals(run)
+    assert sorted(gone) == sorted([f"en/{doc}{profile}.pdf" for doc in ("premiere", "seconde")
+                                   for profile in PROFILES] +
+                                  ["en/fixture-book.pdf", "en/fixture-book.epub"])
+    assert all("interface text(s) not translated yet" in reason for reason in gone.values())
+    assert not (project / "dist" / "en").exists()
+    assert len(outputs(project)) == 10
+
+
+def test_outputs_not_asked_for_stay_and_the_build_says_when_they_no_longer_match(tmp_path):
+    project = make_project("minimal", tmp_path / "project")
+    assert run_cli(project).status == 0
+    edit(project / "content" / "en" / "seconde.md", "they know you", "they know you well")
+    run = run_cli(project, "--lang", "fr")
+    assert run.status == 0, run.stderr
+    assert removals(run) == {}
+    assert ("6 output(s) not asked for in this run no longer match the sources "
+            "(dist/en/seconde.pdf, dist/en/seconde.print.pdf, dist/en/seconde.booklet.pdf and 3 "
+            "more): build them before printing") in run.stderr.splitlines()
+    assert len(outputs(project)) == 20
+    run = run_cli(project, "--profile", "large", "--format", "pdf")
+    assert removals(run) == {} and len(outputs(project)) == 20
+
+
+def test_a_file_that_no_build_makes_is_taken_out_of_dist(tmp_path):
+    project = make_project("minimal", tmp_path / "project")
+    assert run_cli(project).status == 0
+    stray = project / "dist" / "en" / "old-leaflet.pdf"
+    stray.write_bytes(b"%PDF-1.7 an old leaflet")
+    run = run_cli(project, "--force", "--format", "epub")
+    assert removals(run) == {"en/old-leaflet.pdf":
+                             "document 'old-leaflet' is no longer listed in publication.yml"}
+    assert not stray.exists()

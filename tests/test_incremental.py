@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from conftest import REPO, make_project, outputs, run_cli
+from conftest import REPO, edit, make_project, outputs, run_cli
 
 EVERYTHING = 20  # the minimal fixture: 2 languages x (2 leaflets x 4 profiles + book PDF + EPUB)
 
@@ -17,12 +17,6 @@ def rebuilt(run):
     assert run.status == 0, run.stderr
     return sorted(line.split("] ")[1].split(" (")[0].removeprefix("dist/")
                   for line in run.stderr.splitlines() if line.startswith("["))
-
-
-def edit(path, old, new):
-    text = path.read_text(encoding="utf-8")
-    assert old in text, (path, old)
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 def leaflet(lang, slug):
@@ -69,20 +63,24 @@ def test_a_build_with_nothing_to_do_imports_neither_weasyprint_nor_the_project(p
 
 def test_changing_a_french_paragraph_remakes_that_documents_french_outputs_and_books(project):
     edit(project / "content" / "fr" / "premiere.md", "on parle d'une", "on dit une")
+    edit(project / "content" / "fr" / "premiere.md", 'version: "1.2"', 'version: "1.3"')
     run = run_cli(project)
-    # The English translation is a reviewed one, now out of date: its PDFs change (they
-    # carry the "out of date" mark) and the build says so.
+    # The English translation is a reviewed one, now out of date: its PDFs and the English
+    # books change (they carry the "out of date" mark) and the build says so.
     assert rebuilt(run) == sorted(leaflet("fr", "premiere") + books("fr") +
-                                  leaflet("en", "premiere") + ["en/fixture-book.pdf"])
-    assert "premiere" in run.stderr.splitlines()[0]
+                                  leaflet("en", "premiere") + books("en"))
+    assert any(line.startswith("en: 2 translation(s) in draft or out of date print with a "
+                               "draft mark on every page: premiere, seconde")
+               for line in run.stderr.splitlines())
 
 
 def test_changing_a_french_paragraph_of_a_draft_translation_leaves_the_english_alone(project):
     edit(project / "content" / "fr" / "seconde.md", "il vous", "il vous bien")
+    edit(project / "content" / "fr" / "seconde.md", 'version: "1.0"', 'version: "1.1"')
     run = run_cli(project)
     assert rebuilt(run) == sorted(leaflet("fr", "seconde") + books("fr"))
     status = run_cli(project, "status").stdout
-    assert "seconde   outdated, draft" in status
+    assert "seconde   1.1  outdated, draft" in status
 
 
 def test_changing_an_english_paragraph_remakes_only_that_documents_english_outputs(project):

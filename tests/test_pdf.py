@@ -8,14 +8,24 @@ from pypdf import PdfReader
 from reading import (bundled_characters, bundled_family_names, pdf_figure_alts, pdf_fonts,
                      pdf_pages_text, pdf_text)
 
-ENGLISH_LABELS = ["Page 1 of 2", "Page 2 of 2", "Updated on 24 November 2026",
+ENGLISH_LABELS = ["Page 1 of 3", "Page 3 of 3", "Translation updated on 24 November 2026.",
+                  "The original in French was reviewed on 24 November 2026; next review due by "
+                  "20 November 2099.",
                   "This leaflet does not replace the advice of your doctor",
-                  "Also available in: Français", "Translated from the original, written in French",
-                  "Relieving pain with the help of imaging", "Version 1.2"]
-FRENCH_LABELS = ["Page 1 sur 2", "Page 2 sur 2", "Mis à jour le 24 novembre 2026",
+                  "Also available in: Français", "Relieving pain with the help of imaging",
+                  "Interventional Radiology Department", "Phone: 00\u00a000\u00a000",
+                  "Tell the team before the procedure about:", "A fever.",
+                  "Your comments on this leaflet: informations-patients@example.org"]
+FRENCH_LABELS = ["Page 1 sur 3", "Page 3 sur 3", "Mis à jour le 24 novembre 2026",
+                 "Texte relu le 24 novembre 2026\u202f; prochaine relecture prévue d’ici le "
+                 "20 novembre 2099.",
                  "Ce document ne remplace pas l’avis de votre médecin",
                  "Également disponible en\u00a0: English",
-                 "Soulager la douleur grâce à l’imagerie", "Version 1.2"]
+                 "Soulager la douleur grâce à l’imagerie",
+                 "Service de radiologie interventionnelle", "Téléphone\u00a0: 00\u00a000\u00a000",
+                 "À signaler à l’équipe avant le soin\u00a0:",
+                 "Une fièvre.", "Vos remarques sur ce document\u00a0: "
+                 "informations-patients@example.org", "Version 1.2"]
 
 
 def flat(text: str) -> str:
@@ -24,8 +34,8 @@ def flat(text: str) -> str:
 
 
 @pytest.mark.parametrize("lang, present, absent", [
-    ("en", ENGLISH_LABELS, FRENCH_LABELS[:-1] + ["Traduit", "Mis à jour", "Sommaire"]),
-    ("fr", FRENCH_LABELS, ENGLISH_LABELS[:-1] + ["Translated", "Updated on"]),
+    ("en", ENGLISH_LABELS, FRENCH_LABELS[:-1] + ["Traduction", "Mis à jour", "Sommaire"]),
+    ("fr", FRENCH_LABELS, ENGLISH_LABELS + ["Translated", "Updated on"]),
 ])
 def test_labels_are_in_the_leaflets_language_only(minimal_dist, lang, present, absent):
     text = flat(pdf_text(minimal_dist / lang / "premiere.pdf"))
@@ -37,7 +47,8 @@ def test_labels_are_in_the_leaflets_language_only(minimal_dist, lang, present, a
 
 def test_the_page_footer_counts_pages_in_the_pages_language(minimal_dist):
     pages = pdf_pages_text(minimal_dist / "en" / "premiere.pdf")
-    assert [page.rstrip().splitlines()[-1] for page in pages] == ["Page 1 of 2", "Page 2 of 2"]
+    assert [page.rstrip().splitlines()[-1] for page in pages] == [
+        "Page 1 of 3", "Page 2 of 3", "Page 3 of 3"]
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])

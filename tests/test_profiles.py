@@ -1,6 +1,7 @@
 """The print profiles on the real publication's outputs: the print shop's PDF, the booklet,
 large print and the whole book; what the pages look like to a reader."""
 
+import json
 import re
 import subprocess
 
@@ -223,23 +224,28 @@ def test_every_text_colour_has_wcag_aa_contrast_on_its_background():
         assert contrast(foreground, background) >= 4.5, name
 
 
-def test_a_leaflet_over_its_page_budget_warns_and_strict_refuses_it(tmp_path):
+def test_a_leaflet_over_its_page_budget_warns_and_strict_refuses_and_removes_it(tmp_path):
     project = make_project("minimal", tmp_path / "project")
     english = project / "content" / "en" / "premiere.md"
     english.write_text(english.read_text().replace("pages: 4", "pages: 1"))
     run = run_cli(project, "--lang", "en", "--format", "pdf", "--profile", "screen,large")
     assert run.status == 0, run.stderr
-    warning = ("content/en/premiere.md:6: warning: dist/en/premiere.pdf has 2 A5 pages, over "
+    warning = ("content/en/premiere.md:6: warning: dist/en/premiere.pdf has 3 A5 pages, over "
                "its budget of 1: shorten the text before printing")
     assert warning in run.stderr.splitlines()
     assert "premiere.large.pdf has" not in run.stderr  # A4 large print has its own count
+    assert (project / "dist" / "en" / "premiere.pdf").exists()
 
-    (project / "dist").rename(project / "before")
+    # The over-long leaflet the plain build wrote leaves dist/ in the same build.
     run = run_cli(project, "--lang", "en", "--format", "pdf", "--profile", "screen", "--strict")
     assert run.status == 1
     assert ("failed dist/en/premiere.pdf: content/en/premiere.md:6: --strict: "
-            "dist/en/premiere.pdf has 2 A5 pages") in run.stderr
+            "dist/en/premiere.pdf has 3 A5 pages") in run.stderr
+    assert "removed dist/en/premiere.pdf: not made in this build" in run.stderr
     assert not (project / "dist" / "en" / "premiere.pdf").exists()
+    assert (project / "dist" / "en" / "premiere.large.pdf").exists()  # not asked for: stays
+    assert "en/premiere.pdf" not in json.loads(
+        (project / "dist" / ".build-state.json").read_text())["outputs"]
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
@@ -252,9 +258,18 @@ def test_every_pdf_is_tagged_with_its_language(dist, lang):
         assert bool(root["/MarkInfo"]["/Marked"]) and "/StructTreeRoot" in root, path.name
 
 
-def test_the_english_book_marks_its_draft_chapters_not_its_contents(dist):
+def test_the_english_book_marks_its_draft_chapters_and_says_so_on_its_title_page(dist):
     pages = pdf_pages_text(dist / "en" / "algoradiologie-douleur.pdf")
-    assert "DRAFT" not in pages[0]
-    assert all("DRAFT · TRANSLATION NOT REVIEWED" in page for page in pages[1:])
-    assert not any("DRAFT" in page or "BROUILLON" in page
-                   for page in pdf_pages_text(dist / "fr" / "algoradiologie-douleur.pdf"))
+    # Every English chapter is a draft: the title page says so once, in plain words...
+    assert ("The translations in this book have not been checked yet, or are out of date: "
+            "each chapter says so at the top of its first page.") in " ".join(
+        pages[0].split())
+    assert "This translation has not been checked yet" not in pages[0]
+    # ...every chapter's page carries the mark, and each chapter's first page the notice.
+    assert all("This translation has not been checked yet" in page for page in pages[1:])
+    firsts = [page for page in pages[1:] if "Relieving pain with the help of imaging" in page]
+    assert len(firsts) == 8 and all(
+        "This translation has not been checked by a reviewer yet." in " ".join(page.split())
+        for page in firsts)
+    french = pdf_pages_text(dist / "fr" / "algoradiologie-douleur.pdf")
+    assert not any("vérifiée" in page or "checked" in page for page in french)

@@ -76,9 +76,9 @@ def test_hostile_html_reaches_neither_the_outputs_nor_the_network(tmp_path, serv
     assert requests == []
     # The editor is told what was removed, line by line.
     warnings = [line for line in run.stderr.splitlines() if ": warning: raw HTML: " in line]
-    for line_number, what in ((35, "<script>"), (36, "<iframe>"), (37, "<object>"),
-                              (39, "<form>"), (41, "<style>"), (43, "an event attribute"),
-                              (43, "a style attribute"), (44, "a javascript:"), (45, "<img>")):
+    for line_number, what in ((37, "<script>"), (38, "<iframe>"), (39, "<object>"),
+                              (41, "<form>"), (43, "<style>"), (45, "an event attribute"),
+                              (45, "a style attribute"), (46, "a javascript:"), (47, "<img>")):
         assert any(line.startswith(f"content/fr/premiere.md:{line_number}: warning: raw HTML: "
                                    f"{what}") for line in warnings), (line_number, what, warnings)
     assert not any("<sup>" in line for line in warnings)
@@ -102,7 +102,7 @@ def test_hostile_html_reaches_neither_the_outputs_nor_the_network(tmp_path, serv
 
 
 FIELDS = st.sampled_from(["title", "summary", "updated", "version", "pages", "review",
-                          "follows", "unknown"])
+                          "follows", "last_review", "review_due", "unknown"])
 VALUES = st.one_of(st.text(max_size=20), st.integers(-5, 10**6), st.none(), st.booleans(),
                    st.dates().map(str), st.lists(st.text(max_size=5), max_size=3))
 SNIPPETS = st.sampled_from([
@@ -114,7 +114,8 @@ SNIPPETS = st.sampled_from([
 ])
 
 
-VALID = {"title": "Fiche", "summary": "Résumé.", "updated": "2026-11-25", "version": "1.0"}
+VALID = {"title": "Fiche", "summary": "Résumé.", "updated": "2026-11-25", "version": "1.0",
+         "last_review": "2026-11-25", "review_due": "2027-11-25"}
 # Mostly valid front matter, so that most examples reach the Markdown and the PDF, with a
 # few fields overridden or added at random.
 FRONT = st.builds(lambda extra, valid: {**(VALID if valid else {}), **extra},
@@ -211,8 +212,8 @@ def test_markdown_images_from_the_network_or_the_machine_are_refused_unfetched(t
                       "![machine](file:///etc/hostname)\n\n![mot de passe](/etc/passwd)\n")
     run = run_cli(project)
     assert run.status == 2
-    assert f"content/fr/premiere.md:35: image '{url}/image.png': only images inside" in run.stderr
-    assert "content/fr/premiere.md:37: image 'file:///etc/hostname'" in run.stderr
-    assert "content/fr/premiere.md:39: image '/etc/passwd'" in run.stderr
+    assert f"content/fr/premiere.md:37: image '{url}/image.png': only images inside" in run.stderr
+    assert "content/fr/premiere.md:39: image 'file:///etc/hostname'" in run.stderr
+    assert "content/fr/premiere.md:41: image '/etc/passwd'" in run.stderr
     assert requests == []
     assert not (project / "dist").exists()

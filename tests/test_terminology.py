@@ -11,7 +11,7 @@ from leaflets.terminology import term_pattern
 EXPECTED_CHECK = """\
 locales/en/LC_MESSAGES/terminology.po:33: warning: 'Embolisation' has no approved translation \
 yet (empty or fuzzy): its uses are not checked
-content/en/soin.md:8: error: [What is nerve freezing?] 'Cryoneurolyse' (content/fr/soin.md:7): \
+content/en/soin.md:8: error: [What is nerve freezing?] 'Cryoneurolyse' (content/fr/soin.md:9): \
 expected 'cryoneurolysis', found: "What is nerve freezing?"
 content/en/soin.md:12: error: [What is nerve freezing?] 'cryo-neurolysis' must not be used for \
 'Cryoneurolyse': write 'cryoneurolysis'
@@ -81,10 +81,10 @@ def test_the_glossary_becomes_the_terminology_template(tmp_path):
     template = read_catalog(project / "locales" / "terminology.pot", None)
     infiltration = template.get("Infiltration")
     assert infiltration.id == ("Infiltration", "infiltrations")
-    assert infiltration.locations == [("content/fr/glossaire.md", 64)]
+    assert infiltration.locations == [("content/fr/glossaire.md", 66)]
     assert infiltration.auto_comments[0].startswith("Injection d'un produit")
     lines = (project / "content" / "fr" / "glossaire.md").read_text().splitlines()
-    assert lines[63] == "## Infiltration / infiltrations"
+    assert lines[65] == "## Infiltration / infiltrations"
 
 
 def test_the_real_translations_use_the_approved_terms(tmp_path):
@@ -148,7 +148,8 @@ def test_first_use_of_a_term_links_to_its_glossary_entry_once(tmp_path):
 
     page = tmp_path / "fr" / "soin.md"
     page.parent.mkdir()
-    page.write_text("---\ntitle: Soin\nsummary: S.\nupdated: 2026-11-25\nversion: \"1\"\n---\n\n"
+    page.write_text("---\ntitle: Soin\nsummary: S.\nupdated: 2026-11-25\nversion: \"1\"\n"
+                    "last_review: 2026-11-25\nreview_due: 2027-11-25\n---\n\n"
                     "## Une infiltration\n\nPas de cryoablation ici. L'infiltration soulage.\n\n"
                     "- Des infiltrations, encore.\n- Une ablation [infiltration](x.html).\n")
     document = read_document(page, "fr", False)

@@ -2,22 +2,17 @@
 structure check, a new language, and the draft mark on what is not safe to print."""
 
 import json
+import re
 
 import pytest
 
-from conftest import make_project, outputs, run_cli
+from conftest import edit, flat, make_project, outputs, run_cli
 from reading import pdf_pages_text
 
 
 @pytest.fixture
 def project(tmp_path):
     return make_project("minimal", tmp_path / "project")
-
-
-def edit(path, old, new):
-    text = path.read_text(encoding="utf-8")
-    assert old in text, (path, old)
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 def states(project):
@@ -31,29 +26,30 @@ def test_status_shows_state_and_review_of_every_translation_and_the_catalogs(pro
     run = run_cli(project, "status")
     assert run.status == 0, run.stderr
     lines = run.stdout.splitlines()
-    assert lines[:3] == ["document  en",
-                         "premiere  up to date, reviewed",
-                         "seconde   up to date, draft"]
-    assert lines[4:6] == ["en: 2 of 2 documents translated: 2 up to date",
+    assert lines[:3] == ["document  fr   en",
+                         "premiere  1.2  up to date, reviewed",
+                         "seconde   1.0  up to date, draft"]
+    assert lines[5:7] == ["en: 2 of 2 documents translated: 2 up to date",
                           "    1 print with a draft mark (draft or outdated), 1 print clean"]
     catalog = next(line for line in lines if line.startswith("locales/en/LC_MESSAGES/messages"))
-    assert catalog.split()[1:] == ["24", "0", "0"]
+    assert catalog.split()[1:] == ["45", "0", "0"]
 
 
 def test_a_changed_french_paragraph_outdates_that_translation_diff_shows_it_accept_clears_it(
         project):
     french = project / "content" / "fr" / "premiere.md"
     edit(french, "Dans 30 % des cas", "Dans 40 % des cas")
+    edit(french, 'version: "1.2"', 'version: "1.3"')
     assert states(project) == {"premiere": "outdated", "seconde": "up to date"}
 
     run = run_cli(project, "diff", "en/premiere")
     assert run.status == 0, run.stderr
     assert run.stdout.splitlines() == [
         "content/en/premiere.md follows content/fr/premiere.md version 1.2 (kept in "
-        "locales/en/follows/premiere.md); the French is now version 1.2.",
+        "locales/en/follows/premiere.md); the French is now version 1.3.",
         "1 change(s) since:",
         "",
-        '1. changed paragraph in "Pourquoi cette fiche ?" (French line 10)',
+        '1. changed paragraph in "Pourquoi cette fiche ?" (French line 12)',
         "   before: Le froid agit vers -70 °C. Dans 30 % des cas, on parle d'une \"sorte "
         "d'anesthésie\" légère ! Voici une note[^1] et un [lien vers le service]"
         "(https://leaflets.example.org/contact).",
@@ -66,7 +62,7 @@ def test_a_changed_french_paragraph_outdates_that_translation_diff_shows_it_acce
     # The changed number is also what the structure check sees in the translation.
     check = run_cli(project, "check")
     assert ("content/en/premiere.md:10: error: [Why this leaflet?] '40 %' of the French "
-            "(content/fr/premiere.md:10) is missing here") in check.stdout
+            "(content/fr/premiere.md:12) is missing here") in check.stdout
 
     edit(project / "content" / "en" / "premiere.md", "In 30 %", "In 40 %")
     run = run_cli(project, "accept", "en/premiere")
@@ -74,7 +70,7 @@ def test_a_changed_french_paragraph_outdates_that_translation_diff_shows_it_acce
     assert states(project) == {"premiere": "up to date", "seconde": "up to date"}
     assert (project / "locales" / "en" / "follows" / "premiere.md").read_bytes() == \
         french.read_bytes()
-    assert 'follows: "1.2"\n' in (project / "content" / "en" / "premiere.md").read_text()
+    assert 'follows: "1.3"\n' in (project / "content" / "en" / "premiere.md").read_text()
     assert "No change since" in run_cli(project, "diff", "en/premiere").stdout
 
 
@@ -82,7 +78,7 @@ def test_diff_places_an_added_french_block_after_its_english_neighbour(project):
     edit(project / "content" / "fr" / "premiere.md", "- vous posez **vos questions**.\n",
          "- vous posez **vos questions**.\n- vous venez accompagné.\n")
     lines = run_cli(project, "diff", "en/premiere").stdout.splitlines()
-    assert lines[3:] == ['1. added list item in "Avant" (French line 20)',
+    assert lines[3:] == ['1. added list item in "Avant" (French line 22)',
                          "   after:  vous venez accompagné.",
                          "   content/en/premiere.md:19: insert after the matching block"]
 
@@ -95,9 +91,9 @@ def test_structure_check_finds_a_dropped_list_item_and_a_changed_number(project)
     assert run.status == 1
     assert run.stdout.splitlines()[:2] == [
         "content/en/premiere.md:10: error: [Why this leaflet?] '-70 °C' of the French "
-        "(content/fr/premiere.md:10) is missing here",
+        "(content/fr/premiere.md:12) is missing here",
         "content/en/premiere.md:17: error: [Avant] the French list item "
-        "(content/fr/premiere.md:18) is missing after this line: \"vous apportez vos "
+        "(content/fr/premiere.md:20) is missing after this line: \"vous apportez vos "
         "*examens* ;\"",
     ]
 
@@ -105,7 +101,7 @@ def test_structure_check_finds_a_dropped_list_item_and_a_changed_number(project)
 @pytest.mark.parametrize("old, new, expected", [
     ("(https://leaflets.example.org/contact)", "(https://example.com/)",
      "content/en/premiere.md:10: error: [Why this leaflet?] links go to "
-     "'https://example.com/'; the French (content/fr/premiere.md:10) links to "
+     "'https://example.com/'; the French (content/fr/premiere.md:12) links to "
      "'https://leaflets.example.org/contact'"),
     ("![Diagram of a knee seen from the front]", "![Schéma d'un genou vu de face]",
      "content/en/premiere.md:31: error: [During] the alt text of image '../images/genou.png' "
@@ -122,36 +118,105 @@ def test_structure_check_finds_links_images_and_headings_that_differ(project, ol
     assert expected in run.stdout.splitlines()
 
 
-def test_a_draft_translation_carries_the_mark_on_every_page_a_reviewed_one_does_not(project):
+DRAFT_FOOTER = "This translation has not been checked yet"
+DRAFT_NOTICE = ("This translation has not been checked by a reviewer yet. If anything is "
+                "unclear, ask the team caring for you.")
+OUTDATED_FOOTER = "This translation is out of date"
+OUTDATED_NOTICE = ("This translation is out of date: the original in French has changed since. "
+                   "Ask the team caring for you for the latest version.")
+
+
+def test_a_draft_translation_says_so_in_plain_words_a_reviewed_one_does_not(project):
     run = run_cli(project, "--format", "pdf")
     assert run.status == 0, run.stderr
     dist = project / "dist"
-    draft = pdf_pages_text(dist / "en" / "seconde.pdf")
-    assert draft and all("DRAFT · TRANSLATION NOT REVIEWED" in page for page in draft)
+    for profile in ("", ".print", ".large"):
+        draft = pdf_pages_text(dist / "en" / f"seconde{profile}.pdf")
+        # In its title band, and at the foot of every page.
+        assert DRAFT_NOTICE in flat(draft[0]), profile
+        assert draft and all(DRAFT_FOOTER in page for page in draft), profile
     for path in (dist / "en" / "premiere.pdf", dist / "fr" / "premiere.pdf",
                  dist / "fr" / "seconde.pdf"):
-        assert not any("DRAFT" in page or "BROUILLON" in page
-                       for page in pdf_pages_text(path)), path
+        text = flat(" ".join(pdf_pages_text(path)))
+        assert "checked" not in text and "out of date" not in text, path
+        assert "vérifiée" not in text and "à jour :" not in text, path
 
 
-def test_an_outdated_translation_is_marked_and_strict_refuses_it(project):
-    edit(project / "content" / "fr" / "premiere.md", "Dans 30 % des cas", "Dans 40 % des cas")
-    edit(project / "content" / "en" / "premiere.md", "In 30 %", "In 40 %")
-    run = run_cli(project, "--format", "pdf")
+def test_a_draft_never_claims_a_review_only_the_french_documents_own(project):
+    run = run_cli(project, "--format", "pdf", "--profile", "screen")
     assert run.status == 0, run.stderr
-    assert "premiere, seconde" in run.stderr.splitlines()[0]
-    pages = pdf_pages_text(project / "dist" / "en" / "premiere.pdf")
-    assert all("DRAFT · TRANSLATION OUT OF DATE" in page for page in pages)
+    english = flat(pdf_pages_text(project / "dist" / "en" / "seconde.pdf")[-1])
+    assert "Translation updated on 20 November 2026." in english
+    assert ("The original in French was reviewed on 20 November 2026; next review due by "
+            "20 November 2099.") in english
+    assert "Last review" not in english and "Updated on" not in english
+    french = flat(pdf_pages_text(project / "dist" / "fr" / "seconde.pdf")[-1])
+    assert ("Mis à jour le 20 novembre 2026 · Version 1.0 Texte relu le 20 novembre 2026 ; "
+            "prochaine relecture prévue d’ici le 20 novembre 2099.") in french
 
-    (project / "dist").rename(project / "before")
+
+def test_a_translation_prints_the_french_version_it_follows_not_the_current_one(project):
+    english = project / "content" / "en" / "premiere.md"
+    edit(english, "review: reviewed\n", 'review: reviewed\nfollows: "1.2"\n')
+    french = project / "content" / "fr" / "premiere.md"
+    edit(french, "Dans 30 % des cas", "Dans 40 % des cas")
+    edit(french, 'version: "1.2"', 'version: "1.3"')
+    run = run_cli(project, "--format", "pdf", "--profile", "screen", "--lang", "en")
+    assert run.status == 0, run.stderr
+    pages = pdf_pages_text(project / "dist" / "en" / "premiere.pdf")
+    assert ("Translation updated on 24 November 2026, from version 1.2 of the original in "
+            "French.") in flat(pages[-1])
+    assert OUTDATED_NOTICE in flat(pages[0])
+    assert all(OUTDATED_FOOTER in page for page in pages)
+
+
+def test_an_outdated_translation_is_marked_and_strict_removes_what_it_refuses(project):
+    # A clean build: the reviewed English prints clean.
+    assert run_cli(project).status == 0
+    clean = pdf_pages_text(project / "dist" / "en" / "premiere.pdf")
+    assert not any(OUTDATED_FOOTER in page for page in clean)
+
+    edit(project / "content" / "fr" / "premiere.md", "Dans 30 % des cas", "Dans 40 % des cas")
+    edit(project / "content" / "fr" / "premiere.md", 'version: "1.2"', 'version: "1.3"')
+    edit(project / "content" / "en" / "premiere.md", "In 30 %", "In 40 %")
     run = run_cli(project, "--strict")
     assert run.status == 1
     assert "content/en/premiere.md: --strict: outdated translation not built" in run.stderr
     assert "content/en/seconde.md: --strict: draft translation not built" in run.stderr
-    built = outputs(project)
-    assert built == sorted(["fr/fixture-book.epub", "fr/fixture-book.pdf"] + [
+    # The stale clean English and the drafts leave dist/ in the same build, each said.
+    removed = {line.split(":")[0] for line in run.stderr.splitlines()
+               if line.startswith("removed ")}
+    assert removed == {f"removed dist/en/{doc}{profile}.pdf" for doc in ("premiere", "seconde")
+                       for profile in ("", ".print", ".booklet", ".large")} | {
+        "removed dist/en/fixture-book.pdf", "removed dist/en/fixture-book.epub"}
+    assert outputs(project) == sorted(["fr/fixture-book.epub", "fr/fixture-book.pdf"] + [
         f"fr/{doc}{profile}.pdf" for doc in ("premiere", "seconde")
         for profile in ("", ".print", ".booklet", ".large")])
+    state = json.loads((project / "dist" / ".build-state.json").read_text())
+    assert sorted(state["outputs"]) == outputs(project)
+
+    # A plain build makes them again, marked.
+    run = run_cli(project, "--format", "pdf")
+    assert run.status == 0, run.stderr
+    pages = pdf_pages_text(project / "dist" / "en" / "premiere.pdf")
+    assert all(OUTDATED_FOOTER in page for page in pages)
+
+
+def test_strict_refusing_on_findings_keeps_only_what_the_sources_still_make(project):
+    assert run_cli(project).status == 0
+    # A French change the English does not follow: a finding, so --strict builds nothing...
+    edit(project / "content" / "fr" / "premiere.md", "Dans 30 % des cas", "Dans 40 % des cas")
+    edit(project / "content" / "fr" / "premiere.md", 'version: "1.2"', 'version: "1.3"')
+    run = run_cli(project, "--strict")
+    assert run.status == 1
+    assert run.stdout.startswith("1 finding(s) and --strict: nothing was built")
+    # ...and what the French change made untrue leaves dist/: the old French leaflet, the
+    # clean English one, the books holding them. What the sources still make stays.
+    left = outputs(project)
+    assert "en/premiere.pdf" not in left and "fr/premiere.pdf" not in left
+    assert "fr/fixture-book.epub" not in left and "en/fixture-book.pdf" not in left
+    assert {"fr/seconde.pdf", "fr/seconde.large.pdf"} <= set(left)
+    assert "en/seconde.pdf" not in left  # a draft, refused by --strict
 
 
 def test_a_new_language_builds_with_every_document_missing(project):
@@ -187,8 +252,8 @@ def test_a_partly_translated_language_never_prints_french_labels(project):
     assert run.status == 1
     refusals = [line for line in run.stderr.splitlines() if "failed dist/es/" in line]
     assert len(refusals) == 6  # seconde in 4 profiles, the book's PDF and its EPUB
-    assert ("locales/es/LC_MESSAGES/messages.po: 22 interface text(s) not translated yet"
-            in refusals[0] and "es pages would show French" in refusals[0])
+    assert re.search(r"locales/es/LC_MESSAGES/messages.po: \d+ interface text\(s\) not "
+                     "translated yet", refusals[0]) and "es pages would show French" in refusals[0]
     assert all(line.endswith("the same reason as above") for line in refusals[1:])
     assert not (project / "dist" / "es").exists()
     assert (project / "dist" / "en" / "premiere.pdf").exists()
@@ -203,8 +268,99 @@ def test_status_shows_an_orphan_translation_that_the_build_refuses(project):
     run = run_cli(project, "status", "--json")
     documents = json.loads(run.stdout)["languages"]["en"]["documents"]
     assert documents[-1] == {"document": "troisieme", "state": "orphan", "review": "draft",
-                             "file": "content/en/troisieme.md", "draft_mark": True,
-                             "problem": None}
+                             "file": "content/en/troisieme.md", "version": None,
+                             "follows": None, "draft_mark": True, "problem": None}
     build = run_cli(project)
     assert build.status == 2
     assert "content/en/troisieme.md:1: translation with no French source" in build.stderr
+
+
+def test_accept_after_a_french_change_puts_a_reviewed_translation_back_to_draft(project):
+    french = project / "content" / "fr" / "premiere.md"
+    edit(french, "On vous installe.", "On vous installe confortablement.")
+    edit(french, 'version: "1.2"', 'version: "1.3"')
+    english = project / "content" / "en" / "premiere.md"
+    run = run_cli(project, "accept", "en/premiere")
+    assert run.status == 0, run.stdout
+    assert run.stdout.splitlines() == [
+        "content/en/premiere.md now follows content/fr/premiere.md version 1.3 (recorded in "
+        "locales/en/follows/premiere.md); review: draft",
+        "  review set back to draft: the French changed since it was reviewed. Once a reviewer "
+        "has checked it: build.py accept --reviewed en/premiere"]
+    text = english.read_text()
+    assert "review: draft\n" in text and 'follows: "1.3"\n' in text
+    status = run_cli(project, "status").stdout.splitlines()
+    assert status[1] == "premiere  1.3  up to date, follows 1.3, draft"
+    # The next build marks it: it no longer prints clean.
+    assert run_cli(project, "--format", "pdf", "--profile", "screen").status == 0
+    pages = pdf_pages_text(project / "dist" / "en" / "premiere.pdf")
+    assert all(DRAFT_FOOTER in page for page in pages)
+    assert DRAFT_NOTICE in flat(pages[0])
+
+
+def test_accept_refuses_a_translation_that_check_finds_an_error_in(project):
+    english = project / "content" / "en" / "premiere.md"
+    edit(english, "- you bring your *scans*;\n", "")
+    before = english.read_bytes()
+    followed = project / "locales" / "en" / "follows" / "premiere.md"
+    recorded = followed.read_bytes()
+    for args in (("accept", "en/premiere"), ("accept", "--reviewed", "en/premiere")):
+        run = run_cli(project, *args)
+        assert run.status == 1
+        assert run.stdout.splitlines() == [
+            "content/en/premiere.md: not accepted: `check` finds 1 problem(s) to fix first:",
+            "  content/en/premiere.md:17: error: [Avant] the French list item "
+            "(content/fr/premiere.md:20) is missing after this line: \"vous apportez vos "
+            "*examens* ;\""]
+        assert english.read_bytes() == before and followed.read_bytes() == recorded
+
+
+def test_accept_reviewed_marks_a_checked_translation_reviewed(project):
+    assert "seconde   1.0  up to date, draft" in run_cli(project, "status").stdout
+    run = run_cli(project, "accept", "--reviewed", "en/seconde")
+    assert run.status == 0, run.stdout
+    assert run.stdout.splitlines() == [
+        "content/en/seconde.md now follows content/fr/seconde.md version 1.0 (recorded in "
+        "locales/en/follows/seconde.md); review: reviewed"]
+    assert "seconde   1.0  up to date, follows 1.0, reviewed" in \
+        run_cli(project, "status").stdout
+    assert run_cli(project, "--format", "pdf", "--profile", "screen").status == 0
+    text = flat(" ".join(pdf_pages_text(project / "dist" / "en" / "seconde.pdf")))
+    assert "checked" not in text
+    assert "Translation updated on 20 November 2026, from version 1.0 of the original in " \
+        "French." in text
+
+
+def test_accept_takes_several_documents_or_a_whole_language(project):
+    run = run_cli(project, "accept", "en/premiere", "en/seconde")
+    assert run.status == 0, run.stdout
+    assert [line.split(" now follows")[0] for line in run.stdout.splitlines()] == [
+        "content/en/premiere.md", "content/en/seconde.md"]
+    english = project / "content" / "en" / "premiere.md"
+    edit(english, "- you bring your *scans*;\n", "")
+    run = run_cli(project, "accept", "en")
+    # One refused, the other accepted: each said, and the exit status says not all went in.
+    assert run.status == 1
+    lines = run.stdout.splitlines()
+    assert lines[0].startswith("content/en/premiere.md: not accepted")
+    assert lines[2].startswith("content/en/seconde.md now follows")
+    assert run_cli(project, "accept", "de").status == 2
+
+
+def test_a_french_text_changed_without_a_new_version_is_caught(project):
+    french = project / "content" / "fr" / "premiere.md"
+    edit(french, "On vous installe.", "On vous installe confortablement.")
+    warning = ("content/fr/premiere.md:5: warning: the text changed since version 1.2 was "
+               "translated (en), but `version:` did not: give it a new value, so that every "
+               "leaflet prints which French text it follows")
+    check = run_cli(project, "check")
+    assert warning in check.stdout.splitlines() and check.status == 0
+    assert run_cli(project, "check", "--strict").status == 1
+    build = run_cli(project, "--strict", "--format", "epub")
+    assert build.status == 1 and warning in build.stderr.splitlines()
+    # accept would record "1.2" for a text that is not 1.2's: it refuses.
+    accept = run_cli(project, "accept", "en/premiere")
+    assert accept.status == 1
+    assert accept.stdout.splitlines()[1] == f"  {warning}"
+    edit(french, 'version: "1.2"', 'version: "1.3"')
+    assert run_cli(project, "accept", "en/premiere").status == 0
