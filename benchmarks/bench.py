@@ -102,7 +102,7 @@ def pandoc_pipeline(project: Path, jobs: int = 1) -> float:
 FLOOR_SCRIPT = """
 import json, sys, time
 from pathlib import Path
-from leaflets.make import _pdf_job, _stylesheets, make_renderer
+from leaflets.make import _pdf_job, _stylesheets, document_record, make_renderer
 from leaflets.profiles import PROFILES
 from leaflets.project import load_project
 from weasyprint import HTML
@@ -115,10 +115,9 @@ for lang in publication.languages:
     renderer = make_renderer(project, lang)
     for document in project.contents.documents(lang):
         markup = project.markups[lang, document.slug]
-        source = project.contents.get(publication.source_language, document.slug)
         html = renderer.leaflet(markup, _stylesheets(publication, document.path.parent, ()),
-                                source.version, project.languages_of(document.slug),
-                                project.draft_mark(lang, document.slug))
+                                document_record(project, lang, document.slug),
+                                project.languages_of(document.slug))
         pages.append(_pdf_job(publication, html, document.path))
 from leaflets.pdf import _project_fetcher, VIRTUAL_ROOT
 started = time.perf_counter()
