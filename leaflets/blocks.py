@@ -12,7 +12,9 @@ import difflib
 import re
 from dataclasses import dataclass, replace
 
-from .content import Document
+from .characters import matching_form
+from .content import Document, front_matter_line
+from .sanitise import visible_text
 
 # The Markdown marks and numbers of a block, the same in every language: they tell apart
 # blocks of the same kind ("- you bring your *scans*" is the French "- vos *examens*").
@@ -42,19 +44,14 @@ class Block:
         return KIND_NAMES.get(self.kind, self.kind)
 
 
-def excerpt(text: str, width: int = 60) -> str:
-    """`text` cut to `width` characters for a one-line message."""
-    return text if len(text) <= width else text[:width - 1] + "…"
-
-
 def blocks(document: Document) -> list[Block]:
     """The document's title, summary, headings, list items, table cells and paragraphs."""
     found: list[Block] = []
-    text_lines = document.path.read_text(encoding="utf-8").splitlines()
-    for number, line in enumerate(text_lines[:document.body_line - 1], start=1):
-        for key in ("title", "summary"):
-            if line.startswith(f"{key}:"):
-                found.append(Block(key, line[len(key) + 1:].strip(), number, "", 0))
+    text = document.path.read_text(encoding="utf-8")
+    # The values YAML gives, not the lines: a comment after a title is no part of it.
+    for key, value in (("title", document.title), ("summary", document.summary)):
+        if value:
+            found.append(Block(key, printed(value), front_matter_line(text, key), "", 0))
     section, section_index, paragraph = "", 0, None
     for offset, line in enumerate(document.body.splitlines()):
         number = document.body_line + offset
@@ -63,7 +60,7 @@ def blocks(document: Document) -> list[Block]:
             paragraph = None
             continue
         if heading := re.match(r"(#+) +(.*)", stripped):
-            section, section_index = heading.group(2), section_index + 1
+            section, section_index = printed(heading.group(2)), section_index + 1
             found.append(Block("heading", section, number, section, section_index,
                                len(heading.group(1))))
             paragraph = None
@@ -81,7 +78,14 @@ def blocks(document: Document) -> list[Block]:
         else:
             found.append(Block("paragraph", stripped, number, section, section_index))
             paragraph = len(found) - 1
-    return found
+    # A block that prints nothing (raw HTML the cleaning removes) is no block for a reader.
+    return [replace(block, text=text) for block in found if (text := printed(block.text))]
+
+
+def printed(text: str) -> str:
+    """A block's text as the checks read it: what the reader sees, invisible characters
+    left out."""
+    return matching_form(visible_text(text))
 
 
 def align(source: list[Block], target: list[Block]) -> list[tuple[Block | None, Block | None]]:

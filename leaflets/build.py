@@ -16,6 +16,9 @@ import datetime
 import fcntl
 import logging
 import os
+import shutil
+import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -37,6 +40,7 @@ if TYPE_CHECKING:
 
 FORMATS = ("pdf", "epub")
 NOT_MADE = "not made in this build (the line above says why)"
+SCRATCH = ".work"  # under dist/: the workers' temporary folders
 progress = logging.getLogger("leaflets.progress")
 
 
@@ -58,11 +62,12 @@ class BuildOptions:
     today: datetime.date = field(default_factory=datetime.date.today)
 
     def key(self) -> str:
-        """What decides the list of outputs, for the record of what was built. A release
-        depends on the day too: a review falls due without any file changing."""
+        """What decides the list of outputs, for the record of what was built. A strict or
+        release build depends on the day too: a review falls due without any file
+        changing."""
         return "|".join([",".join(self.languages), ",".join(self.formats),
-                         ",".join(self.profiles), str(self.strict),
-                         f"release {self.today}" if self.release else ""])
+                         ",".join(self.profiles), str(self.strict), str(self.release),
+                         str(self.today) if self.strict or self.release else ""])
 
 
 @dataclass
@@ -115,8 +120,8 @@ def plan_targets(project: Project, options: BuildOptions) -> list[Target]:
 def build(root: Path, options: BuildOptions) -> BuildReport:
     """Check the whole input, then make every target that changed; a failed target spares
     the others."""
-    dist = root / "dist"
-    with _build_lock(root):
+    dist = checked_dist(root)
+    with build_lock(root) as lock:
         _remove_leftovers(dist)
         pipeline = pipeline_version()
         fingerprint = input_fingerprint(root, pipeline)  # of the input as this build reads it
@@ -124,11 +129,23 @@ def build(root: Path, options: BuildOptions) -> BuildReport:
             done = nothing_to_do(dist, options.key(), fingerprint)
             if done is not None:
                 return BuildReport(up_to_date=done)
-        return _build(root, dist, options, pipeline, fingerprint)
+        return _build(root, dist, options, pipeline, fingerprint, lock)
+
+
+def checked_dist(root: Path) -> Path:
+    """The project's dist/ folder, which must be a real folder of the project (or not exist
+    yet): a link would send the outputs, and the clean-up of leftovers, elsewhere."""
+    dist = root / "dist"
+    if dist.is_symlink():
+        raise LeafletError(dist, None, f"dist is a link (to {os.readlink(dist)}): the "
+                           "pipeline writes only inside the project; remove the link")
+    if dist.exists() and not dist.is_dir():
+        raise LeafletError(dist, None, "dist is not a folder: rename or remove it")
+    return dist
 
 
 def _build(root: Path, dist: Path, options: BuildOptions, pipeline: str,
-           fingerprint: str) -> BuildReport:
+           fingerprint: str, lock: int | None = None) -> BuildReport:
     from .make import target_key
     from .project import check_findings, load_project
     from .release import placeholder_findings
@@ -140,7 +157,10 @@ def _build(root: Path, dist: Path, options: BuildOptions, pipeline: str,
         raise_if_any([LeafletError(project.publication.path, None,
                                    f"language '{code}' is not in the publication's "
                                    "languages") for code in unknown])
-    report = BuildReport(findings=check_findings(project, options.languages, options.today))
+    # A release judges a language's outputs by the French they come from too: a problem in a
+    # French document holds back its translations.
+    report = BuildReport(findings=check_findings(
+        project, () if options.release else options.languages, options.today))
     for finding in report.findings:
         progress.warning("%s", finding.describe(root))
     if not options.release:
@@ -162,11 +182,14 @@ def _build(root: Path, dist: Path, options: BuildOptions, pipeline: str,
         stale = (f"out of date, and --strict refused this build ({len(report.findings)} "
                  "finding(s): `build.py check`)")
         for target in targets:
+            name = _dist_name(target, dist)
             refusal = unbuildable.get(target)
             if refusal is not None:
                 _remove(dist, state, target.output, refusal.describe(root), report)
-            elif not state.is_current(_dist_name(target, dist), keys[target], dist):
+            elif not state.is_current(name, keys[target], dist):
                 _remove(dist, state, target.output, stale, report)
+            elif over := _over_budget(project, target, state.outputs[name].get("pages")):
+                _remove(dist, state, target.output, over.describe(root), report)
         save_state(dist, state)
         return report
     for target, refusal in unbuildable.items():
@@ -191,7 +214,7 @@ def _build(root: Path, dist: Path, options: BuildOptions, pipeline: str,
     first = [target for target in todo if not PROFILES[target.profile].imposed]
     then = [target for target in todo if PROFILES[target.profile].imposed]
     counter = _Counter(len(todo))
-    with _Workers(options.jobs or os.cpu_count() or 1) as workers:
+    with _Workers(options.jobs or os.cpu_count() or 1, dist / SCRATCH, lock) as workers:
         for wave in (first, then):
             current = set(report.up_to_date) | {_dist_name(t, dist) for t in report.built}
             wave_jobs: dict[Target, LeafletError | bytes | None] = {
@@ -230,7 +253,13 @@ def _finish(project: Project, target: Target, result: Output | LeafletError, key
                 not state.is_current(_dist_name(target, dist), key, dist):
             _remove(dist, state, target.output, NOT_MADE, report)
         return
-    write_atomically(target.output, result.data)
+    try:
+        write_atomically(target.output, result.data)
+    except OSError as error:  # a full disk, a read-only folder: the machine's, not the input's
+        report.failed.append((target, LeafletError(target.output, None, str(error))))
+        progress.error("[%d/%d] failed %s: cannot write it (%s)", number, counter.total,
+                       shown_path(target.output, root), error.strerror or error)
+        return
     state.record(_dist_name(target, dist), key, result.data, result.pages)
     save_state(dist, state)  # after the file: the record is never ahead of the outputs
     report.built.append(target)
@@ -266,8 +295,8 @@ def _no_longer_produced(project: Project, dist: Path,
     if not dist.is_dir():
         return found
     for path in sorted(dist.rglob("*")):
-        if not path.is_file() or path in expected or path.parent == dist and \
-                path.name.startswith("."):
+        hidden = any(part.startswith(".") for part in path.relative_to(dist).parts)
+        if hidden or not path.is_file() or path in expected:  # the build's own records
             continue
         parts = path.relative_to(dist).parts
         lang = parts[0] if len(parts) > 1 else None
@@ -318,11 +347,12 @@ def _warn_placeholders(project: Project, placeholders: list[Finding]) -> None:
 
 
 def _remove_leftovers(dist: Path) -> None:
-    """Temporary files of a build that was killed before renaming them into place. Under the
-    lock, no other build is writing them."""
+    """Temporary files of a build that was killed before renaming them into place, and its
+    workers' temporary folders. Under the lock, no other build is writing them."""
     if dist.is_dir():
         for leftover in dist.rglob(".*.tmp"):
             leftover.unlink(missing_ok=True)
+        shutil.rmtree(dist / SCRATCH, ignore_errors=True)
 
 
 def _dist_name(target: Target, dist: Path) -> str:
@@ -347,10 +377,10 @@ class _Counter:
 
 
 @contextmanager
-def _build_lock(root: Path) -> Iterator[None]:
-    """Hold a lock on the project folder for the build; a second build in the same project
-    waits, saying so. The folder itself is locked, so that a build that fails on bad input
-    leaves no file behind."""
+def build_lock(root: Path) -> Iterator[int]:
+    """Hold a lock on the project folder, yielding its descriptor; a second build (or
+    `clean`) in the same project waits, saying so. The folder itself is locked, so that a
+    build that fails on bad input leaves no file behind."""
     handle = os.open(root, os.O_RDONLY)
     try:
         try:
@@ -358,17 +388,24 @@ def _build_lock(root: Path) -> Iterator[None]:
         except BlockingIOError:
             progress.warning("another build is running in this project: waiting for it to end")
             fcntl.flock(handle, fcntl.LOCK_EX)
-        yield
+        yield handle
     finally:
         os.close(handle)  # releases the lock
 
 
 class _Workers:
     """Makes targets in worker processes, or in this one for a single job. Each task carries
-    the project (a small pickle); each worker keeps a renderer per language."""
+    the project (a small pickle); each worker keeps a renderer per language.
 
-    def __init__(self, jobs: int) -> None:
+    WeasyPrint's temporary folders go under `scratch` (dist/.work/), which the next build
+    empties: a killed build leaves nothing in the system's temporary folder. Workers do not
+    hold the project's lock (`lock_fd`, inherited when they fork) and end when the build's
+    process ends, however it ends."""
+
+    def __init__(self, jobs: int, scratch: Path, lock_fd: int | None = None) -> None:
         self.jobs = jobs
+        self.scratch = scratch
+        self.lock_fd = lock_fd
         self.pool: ProcessPoolExecutor | None = None
 
     def __enter__(self) -> "_Workers":
@@ -377,6 +414,7 @@ class _Workers:
     def __exit__(self, *exc: object) -> None:
         if self.pool is not None:
             self.pool.shutdown(cancel_futures=True)
+        shutil.rmtree(self.scratch, ignore_errors=True)
 
     def run(self, project: Project, jobs: dict[Target, LeafletError | bytes | None]
             ) -> Iterator[tuple[Target, Output | LeafletError]]:
@@ -390,18 +428,32 @@ class _Workers:
         if self.pool is None and (self.jobs <= 1 or len(work) <= 1):
             context = _WorkerContext()
             for target, screen in work.items():
-                yield target, context.make(project, target, screen)
+                with _temporary_folder(self.scratch / "main"):
+                    made = context.make(project, target, screen)
+                yield target, made
             return
         if self.pool is None:
             self.pool = ProcessPoolExecutor(min(self.jobs, len(work)),
-                                            initializer=_start_worker)
-        pending: dict[Future, Target] = {
+                                            initializer=_start_worker,
+                                            initargs=(self.scratch, self.lock_fd))
+        pending: dict[Future[Output | LeafletError], Target] = {
             self.pool.submit(_make_in_worker, project, target, screen): target
             for target, screen in work.items()}
         while pending:
             finished, _ = wait(pending, return_when=FIRST_COMPLETED)
             for future in finished:
                 yield pending.pop(future), future.result()
+
+
+@contextmanager
+def _temporary_folder(folder: Path) -> Iterator[None]:
+    """Temporary files (WeasyPrint's fonts) under `folder` while making one target here."""
+    folder.mkdir(parents=True, exist_ok=True)
+    previous, tempfile.tempdir = tempfile.tempdir, str(folder)
+    try:
+        yield
+    finally:
+        tempfile.tempdir = previous
 
 
 class _WorkerContext:
@@ -432,9 +484,23 @@ class _WorkerContext:
 _worker: _WorkerContext | None = None
 
 
-def _start_worker() -> None:
+def _start_worker(scratch: Path, lock_fd: int | None) -> None:
     global _worker
+    if lock_fd is not None:
+        os.close(lock_fd)  # the lock is the build's, not its workers'
+    folder = scratch / str(os.getpid())
+    folder.mkdir(parents=True, exist_ok=True)
+    tempfile.tempdir = str(folder)
+    threading.Thread(target=_end_with_parent, args=(os.getppid(),), daemon=True).start()
     _worker = _WorkerContext()
+
+
+def _end_with_parent(parent: int) -> None:
+    """End this worker as soon as the build's process has gone (killed, say): nothing else
+    would, and it would go on writing and holding memory for no one."""
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(1)
 
 
 def _make_in_worker(project: Project, target: Target,
@@ -525,11 +591,17 @@ def check_release(root: Path, today: datetime.date, jobs: int = 0) -> list[Findi
 
     project = load_project(root)
     findings = check_findings(project, (), today)
-    pages = _leaflet_pages(project, jobs)
+    dist = checked_dist(root)
+    with build_lock(root) as lock:  # reads what builds write
+        try:
+            pages = _leaflet_pages(project, jobs, dist / SCRATCH, lock)
+        finally:
+            shutil.rmtree(dist / SCRATCH, ignore_errors=True)
     return [blocker.finding for blocker in release_blockers(project, findings, pages)]
 
 
-def _leaflet_pages(project: Project, jobs: int) -> dict[tuple[str, str], tuple[Path, int]]:
+def _leaflet_pages(project: Project, jobs: int, scratch: Path,
+                   lock: int) -> dict[tuple[str, str], tuple[Path, int]]:
     """The A5 page count of every leaflet with a page budget, from its screen PDF."""
     from .make import Output, target_key
 
@@ -549,7 +621,7 @@ def _leaflet_pages(project: Project, jobs: int) -> dict[tuple[str, str], tuple[P
             pages[target.lang, target.name] = (target.output, int(record["pages"]))
         else:
             todo[target] = None
-    with _Workers(jobs or os.cpu_count() or 1) as workers:
+    with _Workers(jobs or os.cpu_count() or 1, scratch, lock) as workers:
         for target, result in workers.run(project, todo):
             if isinstance(result, Output) and result.pages is not None:
                 pages[target.lang, target.name] = (target.output, result.pages)

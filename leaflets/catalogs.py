@@ -11,6 +11,7 @@ import datetime
 import gettext
 import io
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,11 +22,12 @@ from babel.messages.pofile import PoFileError, read_po, write_po
 from babel.support import Translations
 from jinja2.ext import babel_extract
 
-from .blocks import excerpt
+from .errors import excerpt
 from .config import PUBLICATION_FILE, Publication
 from .content import read_document
-from .errors import CatalogError
+from .errors import CatalogError, Finding
 from .files import write_atomically
+from .inputs import read_input, read_input_text
 from .terminology import read_glossary
 
 DOMAIN = "messages"
@@ -96,7 +98,8 @@ def extract_terminology(publication: Publication) -> Catalog | None:
     path = publication.content_dir / publication.source_language / f"{publication.glossary}.md"
     relative = path.relative_to(publication.root).as_posix()
     catalog = _new_catalog(publication, None, TERMINOLOGY_HEADER)
-    for term in read_glossary(read_document(path, publication.source_language, False)):
+    for term in read_glossary(read_document(path, publication.source_language, False,
+                                                   root=publication.root)):
         catalog.add((term.source, term.plural) if term.plural else term.source,
                     locations=[(relative, term.line)], auto_comments=[term.definition])
     return catalog
@@ -116,17 +119,18 @@ def update_catalogs(publication: Publication,
     for domain, template in templates.items():
         if template is None:
             continue
-        changes.append(_write_if_changed(template_path(publication, domain), template, now))
+        changes.append(_write_if_changed(template_path(publication, domain), template, now,
+                                         publication.root))
         for lang in publication.target_languages:
             path = po_path(publication, lang, domain)
             if path.exists():
-                catalog = read_catalog(path, lang)
+                catalog = read_catalog(path, lang, publication.root)
                 catalog.update(template, update_header_comment=False,
                                update_creation_date=False)
             else:
                 catalog = _new_catalog(publication, lang, template.header_comment)
                 catalog.update(template)
-            changes.append(_write_if_changed(path, catalog, now))
+            changes.append(_write_if_changed(path, catalog, now, publication.root))
             buffer = io.BytesIO()
             write_mo(buffer, catalog)  # fuzzy entries left out, as msgfmt does
             write_atomically(path.with_suffix(".mo"), buffer.getvalue())
@@ -136,7 +140,13 @@ def update_catalogs(publication: Publication,
 def load_terminology(publication: Publication, lang: str) -> Catalog | None:
     """The approved terms of `lang` (None when it has no terminology catalog)."""
     path = po_path(publication, lang, TERMINOLOGY)
-    return read_catalog(path, lang) if path.exists() else None
+    if not path.exists() and not path.is_symlink():
+        return None
+    catalog = read_catalog(path, lang, publication.root)
+    errors = message_errors(catalog, path)
+    if errors:
+        raise errors[0] if len(errors) == 1 else ExceptionGroup(str(path), errors)
+    return catalog
 
 
 def _new_catalog(publication: Publication, lang: str | None, header: str = "") -> Catalog:
@@ -147,14 +157,15 @@ def _new_catalog(publication: Publication, lang: str | None, header: str = "") -
                    charset="utf-8", fuzzy=False)
 
 
-def _write_if_changed(path: Path, catalog: Catalog, now: datetime.datetime) -> CatalogChange:
+def _write_if_changed(path: Path, catalog: Catalog, now: datetime.datetime,
+                      root: Path) -> CatalogChange:
     """Write `catalog` unless only its dates would change; stamp the dates when it does."""
     existed = path.exists()
     if existed:
-        previous = read_catalog(path, None)
+        previous = read_catalog(path, None, root)
         catalog.creation_date = previous.creation_date
         catalog.revision_date = previous.revision_date
-        if _serialise(catalog) == path.read_bytes():
+        if _serialise(catalog) == read_input(path, root, CatalogError):
             return CatalogChange(path, "unchanged")
     if catalog.locale is None:
         catalog.creation_date = now  # POT-Creation-Date: when the template last changed
@@ -176,20 +187,20 @@ PO_LINE = re.compile(rf'\s*(?:#.*|(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\]
                      rf'|{PO_STRING})?\s*')
 
 
-def read_catalog(path: Path, lang: str | None) -> Catalog:
-    """Read a .po or .pot file. Raises CatalogError with the line of a syntax error.
+def read_catalog(path: Path, lang: str | None, root: Path | None = None) -> Catalog:
+    """Read a .po or .pot file, which must really lie inside `root` (by default its own
+    folder). Raises CatalogError with the line of a syntax error.
 
     Babel reads some broken lines (an unclosed string, say) without a word; msgfmt refuses
-    them, so each line is first checked against the PO grammar's line forms."""
-    data = path.read_bytes()
-    try:
-        for number, line in enumerate(data.decode("utf-8").splitlines(), 1):
-            if not PO_LINE.fullmatch(line):
-                raise CatalogError(path, number, "invalid PO syntax: expected a comment, "
-                                   "a keyword with a quoted string, or a quoted string "
-                                   f"(found: {line.strip()[:40]})")
-    except UnicodeDecodeError as error:
-        raise CatalogError(path, None, f"not UTF-8 text ({error.reason})") from None
+    them, so each line is first checked against the PO grammar's line forms. A line quoted
+    in an error is the catalog's own: a link to any other file is refused before reading."""
+    text = read_input_text(path, root or path.parent, CatalogError)
+    for number, line in enumerate(text.splitlines(), 1):
+        if not PO_LINE.fullmatch(line):
+            raise CatalogError(path, number, "invalid PO syntax: expected a comment, "
+                               "a keyword with a quoted string, or a quoted string "
+                               f"(found: {excerpt(line.strip(), 40)})")
+    data = text.encode("utf-8")
     try:
         return read_po(io.BytesIO(data), locale=lang, abort_invalid=True)
     except PoFileError as error:
@@ -197,17 +208,85 @@ def read_catalog(path: Path, lang: str | None) -> Catalog:
         raise CatalogError(path, error.lineno + 1, f"invalid PO syntax: {error.args[0]}") from None
 
 
-def placeholder_errors(catalog: Catalog, path: Path) -> list[CatalogError]:
-    """Translations whose placeholders (`%(date)s`) differ from their msgid's: the page would
-    lose the date, or fail to render."""
+def message_errors(catalog: Catalog, path: Path) -> list[CatalogError]:
+    """Translations a page cannot print as they are: placeholders (`%(date)s`) that differ
+    from their msgid's, a template label that is not a valid format ("%" alone must be
+    written "%%"), and control characters, which could change what the page shows."""
     errors = []
+    flagged = set()
     for message, problems in catalog.check():
+        flagged.add(message.lineno)
         for problem in problems:
-            text = excerpt(message_text(message.id), 40)
             errors.append(CatalogError(path, message.lineno or None,
-                                       f"msgstr of '{text}': {problem}; keep the placeholders "
-                                       "of the msgid, such as %(date)s"))
+                                       f"msgstr of '{_quoted_id(message)}': {problem}; keep "
+                                       "the placeholders of the msgid, such as %(date)s"))
+    for message in catalog:
+        if not message.id or message.lineno in flagged:
+            continue
+        ids = tuple(message.id) if isinstance(message.id, (tuple, list)) else (message.id,)
+        names = {name for text in ids for name in PLACEHOLDER.findall(text)}
+        for text in _strings(message):
+            if control := next((char for char in text if _is_control(char, ids)), None):
+                errors.append(CatalogError(path, message.lineno or None, f"msgstr of "
+                                           f"'{_quoted_id(message)}' holds the control character "
+                                           f"{control!r}: remove it"))
+            elif _from_templates(message) and not _formats(text, names):
+                errors.append(CatalogError(path, message.lineno or None, f"msgstr of "
+                                           f"'{_quoted_id(message)}' is not a valid label: write "
+                                           "a lone '%' as '%%', and keep the msgid's "
+                                           "placeholders only"))
     return errors
+
+
+def markup_findings(catalog: Catalog, path: Path) -> list[Finding]:
+    """Translations holding markup (a tag, an entity) that their msgid does not have: pages
+    print it as text, since a catalog is untrusted, so it is surely a mistake."""
+    findings = []
+    for message in catalog:
+        ids = message.id if isinstance(message.id, (tuple, list)) else (message.id,)
+        if not message.id or any(MARKUP.search(text) for text in ids):
+            continue
+        for text in _strings(message):
+            if match := MARKUP.search(text):
+                findings.append(Finding(path, message.lineno or 1, "markup",
+                                        f"msgstr of '{_quoted_id(message)}' holds markup "
+                                        f"('{excerpt(text[match.start():], 30)}'): pages print "
+                                        "it as text; write plain text"))
+                break
+    return findings
+
+
+PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")
+MARKUP = re.compile(r"<\s*[A-Za-z/!?]|&(?:#\d+|#[xX][0-9A-Fa-f]+|[A-Za-z]\w*);")
+
+
+def _strings(message: Message) -> tuple[str, ...]:
+    strings = message.string if isinstance(message.string, (tuple, list)) else (message.string,)
+    return tuple(text for text in strings if text)
+
+
+def _quoted_id(message: Message) -> str:
+    return excerpt(message_text(message.id), 40)
+
+
+def _is_control(char: str, ids: tuple[str, ...]) -> bool:
+    """A control character, other than a line break the msgid has too."""
+    return unicodedata.category(char) == "Cc" and not (char == "\n" and
+                                                       any("\n" in text for text in ids))
+
+
+def _from_templates(message: Message) -> bool:
+    """A template label, which Jinja formats with its placeholders' values; the publication
+    file's texts are looked up as they are."""
+    return any(location.startswith("templates/") for location, _ in message.locations)
+
+
+def _formats(text: str, names: set[str]) -> bool:
+    try:
+        text % {name: "" for name in names}
+    except (ValueError, TypeError, KeyError):
+        return False
+    return True
 
 
 def message_text(message_id: str | tuple[str, ...] | list[str]) -> str:
@@ -225,8 +304,8 @@ def load_translations(publication: Publication, lang: str) -> gettext.NullTransl
     path = po_path(publication, lang)
     if not path.exists():
         return gettext.NullTranslations()
-    catalog = read_catalog(path, lang)
-    errors = placeholder_errors(catalog, path)
+    catalog = read_catalog(path, lang, publication.root)
+    errors = message_errors(catalog, path)
     if errors:
         raise errors[0] if len(errors) == 1 else ExceptionGroup(str(path), errors)
     buffer = io.BytesIO()
@@ -256,11 +335,12 @@ def catalog_counts(publication: Publication, lang: str) -> list[CatalogCounts]:
         if not path.exists():
             template = template_path(publication, domain)
             if template.exists():
-                total = sum(1 for message in read_catalog(template, None) if message.id)
+                total = sum(1 for message in read_catalog(template, None, publication.root)
+                            if message.id)
                 counts.append(CatalogCounts(path, lang, domain, 0, 0, total, exists=False))
             continue
         translated = fuzzy = untranslated = 0
-        for message in read_catalog(path, lang):
+        for message in read_catalog(path, lang, publication.root):
             if not message.id:
                 continue
             if message.fuzzy:
@@ -274,20 +354,33 @@ def catalog_counts(publication: Publication, lang: str) -> list[CatalogCounts]:
 
 
 def untranslated_labels(publication: Publication, lang: str) -> list[str]:
-    """The template labels and book texts that `lang` would show in French: empty, fuzzy,
-    or missing from its catalog."""
+    """The template labels and the publication file's texts that `lang` would show in
+    French: empty, fuzzy, or missing from its catalog."""
     if lang == publication.source_language:
         return []
     path = po_path(publication, lang)
-    catalog = read_catalog(path, lang) if path.exists() else None
+    catalog = read_catalog(path, lang, publication.root) if path.exists() else None
     labels = []
-    for message in read_catalog(template_path(publication), None):
-        if not message.id:
-            continue
-        translated = catalog.get(message.id) if catalog is not None else None
+    for message_id in expected_messages(publication, DOMAIN):
+        translated = catalog.get(message_id) if catalog is not None else None
         if translated is None or translated.fuzzy or not _is_translated(translated):
-            labels.append(message_text(message.id))
+            labels.append(message_text(message_id))
     return labels
+
+
+def expected_messages(publication: Publication, domain: str) -> list[str | tuple[str, ...]]:
+    """The msgids the pages look up in `domain`: its template's, and for the labels the
+    publication file's texts as they are now (changed since the last `catalogs`, they are
+    not translated yet, whatever the template says)."""
+    template = template_path(publication, domain)
+    ids: list[str | tuple[str, ...]] = [
+        message.id if isinstance(message.id, str) else tuple(message.id)
+        for message in read_catalog(template, None, publication.root)
+        if message.id] if template.exists() else []
+    if domain == DOMAIN:
+        ids += [text for text, _ in publication.book_messages() +
+                publication.department_messages()]
+    return list(dict.fromkeys(ids))
 
 
 def _is_translated(message: Message) -> bool:

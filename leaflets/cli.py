@@ -10,8 +10,11 @@ import datetime
 import logging
 import os
 import shutil
+import signal
 import sys
+import threading
 import traceback
+from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
 
@@ -34,6 +37,7 @@ def main(argv: list[str] | None = None, stdout: TextIO | None = None,
     args.today = today or datetime.date.today()
     root = Path(args.project).resolve()
     handler = _log_to(stderr, args.quiet)
+    previous_handler = _terminate_like_interrupt()
     try:
         return _run(args, root, stdout)
     except InputErrors as errors:
@@ -44,10 +48,20 @@ def main(argv: list[str] | None = None, stdout: TextIO | None = None,
     except LeafletError as error:
         print(error.describe(root), file=stderr)
         return 2
+    except Terminated:
+        print("terminated: the outputs already written are complete; run again to finish.",
+              file=stderr)
+        return 143
     except KeyboardInterrupt:
         print("interrupted: the outputs already written are complete; run again to finish.",
               file=stderr)
         return 130
+    except OSError as error:  # the machine refused: a full disk, a read-only folder
+        where = f"{error.filename}: " if error.filename else ""
+        print(f"{where}{error.strerror or error}: the machine refused to read or write it "
+              "(check the disk space and the permissions); nothing already written is lost",
+              file=stderr)
+        return 1
     except Exception:  # a bug of ours: say so plainly, with the details only on request
         if args.debug:
             traceback.print_exc(file=stderr)
@@ -57,6 +71,24 @@ def main(argv: list[str] | None = None, stdout: TextIO | None = None,
         return 3
     finally:
         logging.getLogger("leaflets").removeHandler(handler)
+        if previous_handler is not None:
+            signal.signal(signal.SIGTERM, previous_handler)
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM: the build stops as it does on Ctrl-C, every output whole."""
+
+
+def _terminate_like_interrupt() -> signal.Handlers | Callable[..., object] | int | None:
+    """Handle SIGTERM as an interrupt; return the handler it replaces (None when this is not
+    the main thread, where Python allows no signal handler)."""
+    if threading.current_thread() is not threading.main_thread():
+        return None
+
+    def terminate(signum: int, frame: object) -> None:
+        raise Terminated()
+
+    return signal.signal(signal.SIGTERM, terminate)
 
 
 def _run(args: argparse.Namespace, root: Path, stdout: TextIO) -> int:
@@ -177,10 +209,17 @@ def _catalogs(args: argparse.Namespace, root: Path, stdout: TextIO) -> int:
 
 
 def _clean(args: argparse.Namespace, root: Path, stdout: TextIO) -> int:
+    from .build import build_lock
     from .config import load_publication
 
     dist = load_publication(root).dist_dir
-    shutil.rmtree(dist, ignore_errors=True)
+    if dist.is_symlink():  # the link is the project's; what it points to is not
+        dist.unlink()
+        print(f"removed the link {dist.relative_to(root)} (what it pointed to is left as it "
+              "was)", file=stdout)
+        return 0
+    with build_lock(root):  # never under a build's feet: wait for it to end
+        shutil.rmtree(dist, ignore_errors=True)
     print(f"removed {dist.relative_to(root)}/", file=stdout)
     return 0
 

@@ -13,6 +13,7 @@ import yaml
 from babel import Locale, UnknownLocaleError
 
 from .errors import ConfigError, LeafletError, raise_if_any
+from .inputs import read_input_text
 
 PUBLICATION_FILE = "publication.yml"
 
@@ -132,6 +133,18 @@ class Publication:
         return self.key_lines.get(key, 1)
 
 
+class NoAliasLoader(yaml.SafeLoader):
+    """YAML's safe loader, refusing aliases (*name): the project's files need none, and
+    nested aliases expand to gigabytes in whatever walks or prints the values."""
+
+    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node | None:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(None, None, "aliases (*name) are not allowed",
+                                              event.start_mark)
+        return super().compose_node(parent, index)  # type: ignore[no-any-return]
+
+
 class _Reader:
     """Walks the YAML node tree, collecting every problem instead of stopping at the first."""
 
@@ -206,19 +219,19 @@ def load_publication(root: Path) -> Publication:
     Raises InputErrors holding one ConfigError per problem found.
     """
     path = root / PUBLICATION_FILE
-    try:
-        source = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
+    if not path.exists() and not path.is_symlink():
         raise_if_any([ConfigError(path, None, "publication file not found "
                                   f"(is {root} the project folder?)")])
-    except UnicodeDecodeError as error:
-        raise_if_any([ConfigError(path, None, f"not UTF-8 text ({error.reason})")])
     try:
-        document = yaml.compose(source)
+        source = read_input_text(path, root, ConfigError)
+        document = yaml.compose(source, Loader=NoAliasLoader)
+    except ConfigError as error:
+        raise_if_any([error])
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 1 if mark else None
-        raise_if_any([ConfigError(path, line, f"invalid YAML: {getattr(error, 'problem', error)}")])
+        problem = getattr(error, "problem", error)
+        raise_if_any([ConfigError(path, line, f"invalid YAML: {problem}")])
     reader = _Reader(path)
     publication = _read_publication(reader, root, document)
     raise_if_any(reader.errors)
@@ -284,7 +297,8 @@ def _read_book(reader: _Reader, node: yaml.Node | None, languages: tuple[str, ..
     items = reader.mapping(node, "book", keys) if node is not None else {}
     identifiers: dict[str, str] = {}
     if "identifiers" in items:
-        ids = reader.mapping(items["identifiers"], "book.identifiers", set(filter(None, languages)))
+        ids = reader.mapping(items["identifiers"], "book.identifiers",
+                             set(filter(None, languages)))
         identifiers = {lang: reader.text(ids, lang, "book.identifiers") for lang in ids}
     slug = reader.text(items, "slug", "book")
     if slug and not slug.replace("-", "").isalnum():

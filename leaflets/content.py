@@ -8,8 +8,10 @@ from pathlib import Path
 
 import yaml
 
-from .config import Publication
-from .errors import ContentError, LeafletError, raise_if_any
+from .characters import first_unprintable
+from .config import NoAliasLoader, Publication
+from .errors import ContentError, LeafletError, excerpt, raise_if_any
+from .inputs import read_input_text
 
 REVIEW_STATES = ("draft", "reviewed")
 SOURCE_FIELDS = {"title": str, "summary": str, "updated": datetime.date, "version": str,
@@ -71,7 +73,9 @@ def load_contents(publication: Publication) -> Contents:
         found: dict[str, Document] = {}
         for path in sorted(folder.glob("*.md")):
             try:
-                found[path.stem] = read_document(path, lang, lang != publication.source_language)
+                found[path.stem] = read_document(path, lang,
+                                                 lang != publication.source_language,
+                                                 root=publication.root)
             except LeafletError as error:
                 errors.append(error)
             except ExceptionGroup as group:  # several problems in one front matter
@@ -111,24 +115,21 @@ def _check_against_publication(publication: Publication,
     return errors
 
 
-def read_document(path: Path, lang: str, is_translation: bool,
-                  record: bool = False) -> Document:
+def read_document(path: Path, lang: str, is_translation: bool, record: bool = False,
+                  root: Path | None = None) -> Document:
     """Read one content file; `record` reads a copy kept as a record (what a translation
-    follows), which may lack fields added to the format since it was kept.
+    follows), which may lack fields added to the format since it was kept. The file must
+    really lie inside `root` (by default its own folder): a link out of it is refused.
 
     Raises ContentError (or an ExceptionGroup of them) naming the file and line.
     """
-    try:
-        text = path.read_bytes().decode("utf-8")
-    except UnicodeDecodeError as error:
-        raw = path.read_bytes()
-        line = raw[:error.start].count(b"\n") + 1
-        raise ContentError(path, line, "not UTF-8 text: save the file as UTF-8") from None
+    text = read_input_text(path, root or path.parent, ContentError)
     slug = path.stem
     if not slug.replace("-", "").isalnum():
         raise ContentError(path, None, "file name: use letters, digits and '-' only")
     front, body, body_line = split_front_matter(path, text)
-    fields = _read_fields(path, front, is_translation, required=not record)
+    fields = _read_fields(path, text, front, is_translation, required=not record)
+    _check_printable(path, text, fields, body, body_line)
     if record:
         fields.setdefault("title", "")
         fields.setdefault("summary", "")
@@ -136,8 +137,23 @@ def read_document(path: Path, lang: str, is_translation: bool,
     return Document(lang=lang, slug=slug, path=path, body=body, body_line=body_line, **fields)
 
 
-class FrontMatterLoader(yaml.SafeLoader):
-    """YAML's safe loader, leaving dates as text so that a bad one is reported with its key."""
+def _check_printable(path: Path, text: str, fields: dict[str, object], body: str,
+                     body_line: int) -> None:
+    """Refuse characters no page can hold: YAML escapes ("\\0", "\\uFFFE") put them in
+    the front matter's values, a careless editor in the body."""
+    for key, value in fields.items():
+        if isinstance(value, str) and (char := first_unprintable(value)):
+            raise ContentError(path, front_matter_line(text, key), f"{key}: the character "
+                               f"U+{ord(char):04X} cannot be printed: remove it")
+    for offset, line in enumerate(body.splitlines()):
+        if char := first_unprintable(line):
+            raise ContentError(path, body_line + offset, f"the character U+{ord(char):04X} "
+                               "cannot be printed: remove it")
+
+
+class FrontMatterLoader(NoAliasLoader):
+    """The project's YAML loader, leaving dates as text so that a bad one is reported with
+    its key."""
 
 
 FrontMatterLoader.yaml_implicit_resolvers = {
@@ -168,7 +184,8 @@ def split_front_matter(path: Path, text: str) -> tuple[dict, str, int]:
     return front, "".join(lines[index + 1:]), index + 2
 
 
-def _read_fields(path: Path, front: dict, is_translation: bool, required: bool = True) -> dict:
+def _read_fields(path: Path, text: str, front: dict, is_translation: bool,
+                 required: bool = True) -> dict:
     """The front matter's fields, checked; without `required`, a record kept from an older
     format: missing fields are allowed and fields no longer known are left out."""
     expected = TRANSLATION_FIELDS if is_translation else SOURCE_FIELDS
@@ -176,7 +193,6 @@ def _read_fields(path: Path, front: dict, is_translation: bool, required: bool =
         if required else ()
     if not required:
         front = {key: value for key, value in front.items() if key in expected}
-    text = path.read_text(encoding="utf-8")
     problems: list[ContentError] = []
 
     def line_of(key: str) -> int:
@@ -185,7 +201,7 @@ def _read_fields(path: Path, front: dict, is_translation: bool, required: bool =
     for key in front:
         if key not in expected:
             problems.append(ContentError(path, line_of(str(key)), f"unknown front matter key "
-                                         f"'{key}' (expected: {', '.join(expected)})"))
+                                         f"'{_shown(key)}' (expected: {', '.join(expected)})"))
     for key in required_keys:
         if key not in front:
             problems.append(ContentError(path, 1, f"front matter: missing '{key}'"))
@@ -206,7 +222,7 @@ def _read_fields(path: Path, front: dict, is_translation: bool, required: bool =
             problems.append(ContentError(path, line_of(key), _type_hint(key, kind, value)))
     if is_translation and front.get("review") not in (None, *REVIEW_STATES):
         problems.append(ContentError(path, line_of("review"), "review: expected "
-                                     f"'draft' or 'reviewed', found '{front['review']}'"))
+                                     f"'draft' or 'reviewed', found '{_shown(front['review'])}'"))
     if isinstance(front.get("pages"), int) and front["pages"] < 1:
         problems.append(ContentError(path, line_of("pages"), "pages: expected a number above 0"))
     last_review, review_due = front.get("last_review"), front.get("review_due")
@@ -232,6 +248,15 @@ def front_matter_line(text: str, key: str) -> int:
 
 def _type_hint(key: str, kind: type, value: object) -> str:
     if kind is datetime.date:
-        return f"{key}: '{value}' is not a valid date: write it as YYYY-MM-DD, e.g. 2026-11-24"
+        return (f"{key}: '{_shown(value)}' is not a valid date: write it as YYYY-MM-DD, "
+                "e.g. 2026-11-24")
     names = {str: "a text", int: "a whole number"}
-    return f"{key}: expected {names.get(kind, kind.__name__)}, found '{value}'"
+    return f"{key}: expected {names.get(kind, kind.__name__)}, found '{_shown(value)}'"
+
+
+def _shown(value: object) -> str:
+    """A value quoted in a message: short, whatever its size (only texts and numbers are
+    formatted whole; a list or mapping is named by its kind)."""
+    if isinstance(value, (list, dict)):
+        return f"a {'list' if isinstance(value, list) else 'mapping'} of {len(value)} items"
+    return excerpt(str(value), 40)

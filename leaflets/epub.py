@@ -12,6 +12,10 @@ from pathlib import Path
 from ebooklib import epub
 
 from .config import Publication
+from .errors import RenderError
+from .inputs import read_input
+
+MAX_FONT_BYTES = 16 * 1024 * 1024  # a font with the whole of a script's glyphs
 
 NAV_NAME = "nav.xhtml"
 COVER_PAGE = "cover.xhtml"
@@ -55,10 +59,14 @@ def make_epub(publication: Publication, lang: str, texts: BookTexts, chapters: l
     styles = publication.styles_dir
     for css in ("epub.css", "fonts.css"):
         book.add_item(epub.EpubItem(uid=css.replace(".", "-"), file_name=f"styles/{css}",
-                                    media_type="text/css", content=(styles / css).read_bytes()))
+                                    media_type="text/css",
+                                    content=read_input(styles / css, publication.root,
+                                                       RenderError)))
     for index, font in enumerate(sorted((styles / "fonts").glob("*.ttf"))):
         book.add_item(epub.EpubItem(uid=f"font-{index}", file_name=f"styles/fonts/{font.name}",
-                                    media_type="font/ttf", content=font.read_bytes()))
+                                    media_type="font/ttf",
+                                    content=read_input(font, publication.root, RenderError,
+                                                       MAX_FONT_BYTES)))
     cover_image = epub.EpubItem(uid="cover-image", file_name=COVER_IMAGE,
                                 media_type="image/png", content=cover_png)
     cover_image.properties = ["cover-image"]

@@ -6,6 +6,7 @@ Every error carries the file and the 1-based line it is about; the command line 
 
 from __future__ import annotations
 
+import os
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,10 +33,13 @@ class LeafletError(Exception):
             return ""
         shown = self.path
         if root is not None:
-            try:
-                shown = self.path.resolve().relative_to(root.resolve())
-            except ValueError:
-                pass
+            # The path as the project names it: a link is shown where it is, not where it
+            # leads (which may be outside the project, nowhere, or a loop).
+            absolute = Path(os.path.abspath(self.path))
+            for base in (root, root.resolve()):
+                if absolute.is_relative_to(base):
+                    shown = absolute.relative_to(base)
+                    break
         return f"{shown}:{self.line}" if self.line else str(shown)
 
     def describe(self, root: Path | None = None) -> str:
@@ -96,7 +100,14 @@ class Finding:
 
 
 def one_line(text: str) -> str:
-    """`text` on one line: control characters quoted from the input are shown escaped
-    ("\\r"), so that each problem stays one line of the report."""
-    return "".join(repr(char)[1:-1] if unicodedata.category(char) == "Cc" else char
+    """`text` on one line: control and format characters quoted from the input are shown
+    escaped ("\\r", "\\u202e"), so that each problem stays one line of the report, in the
+    order it was written."""
+    return "".join(char.encode("unicode_escape").decode("ascii")
+                   if unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp") else char
                    for char in text)
+
+
+def excerpt(text: str, width: int = 60) -> str:
+    """`text` cut to `width` characters for a one-line message."""
+    return text if len(text) <= width else text[:width - 1] + "…"

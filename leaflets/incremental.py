@@ -54,11 +54,19 @@ def load_state(dist: Path) -> BuildState:
     """The recorded state (empty when missing, unreadable or of another version)."""
     try:
         data = json.loads((dist / STATE_FILE).read_text(encoding="utf-8"))
-        if data.get("version") != STATE_VERSION:
-            return BuildState()
-        return BuildState(dict(data["plans"]), dict(data["outputs"]))
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, ValueError):
         return BuildState()
+    if not isinstance(data, dict) or data.get("version") != STATE_VERSION:
+        return BuildState()
+    plans, outputs = data.get("plans"), data.get("outputs")
+    # A record damaged by hand, or by a disk, is ignored where it is wrong: the outputs it
+    # described are made again.
+    return BuildState(
+        {key: plan for key, plan in plans.items() if isinstance(plan, dict)
+         and isinstance(plan.get("outputs"), list)} if isinstance(plans, dict) else {},
+        {name: record for name, record in outputs.items() if isinstance(record, dict)
+         and isinstance(record.get("key"), str) and isinstance(record.get("sha256"), str)}
+        if isinstance(outputs, dict) else {})
 
 
 def save_state(dist: Path, state: BuildState) -> None:

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import html
 import re
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 from xml.etree import ElementTree
+
+from PIL import Image as PILImage
 
 from markdown import Extension, Markdown
 from markdown.treeprocessors import Treeprocessor
@@ -63,6 +67,8 @@ def render_markdown(document: Document, media_root: Path,
     Raises ContentError (or an ExceptionGroup of them) for an image that is missing, lies
     outside the project's content, or has no alt text.
     """
+    if problem := nesting_problem(document):
+        raise problem
     semantics = SemanticsExtension(document=document, media_root=media_root, id_prefix=id_prefix)
     md = Markdown(
         extensions=[*MARKDOWN_EXTENSIONS, TypographyExtension(lang=document.lang), semantics,
@@ -70,15 +76,52 @@ def render_markdown(document: Document, media_root: Path,
         extension_configs={"footnotes": {"SEPARATOR": "-", "BACKLINK_TEXT": "\u2191"},
                            "toc": {"toc_depth": "2-3"}},
         output_format="xhtml")
-    fragment = md.convert(document.body)
+    try:
+        fragment = md.convert(document.body)
+    except RecursionError:  # raw HTML nested past what the nesting check reads in lines
+        raise ContentError(document.path, None, NESTED_TOO_DEEPLY) from None
     if semantics.errors:
         if len(semantics.errors) == 1:
             raise semantics.errors[0]
         raise ExceptionGroup(f"{document.path}", semantics.errors)
     # Raw HTML included: content is untrusted input.
     fragment = sanitise(fragment, {image.src for image in semantics.images})
+    if _depth(fragment) > MAX_NESTING * 3:  # lists, items and paragraphs, or raw HTML
+        raise ContentError(document.path, None, NESTED_TOO_DEEPLY)
     headings = tuple(_flatten(md.toc_tokens))
     return Markup(document, fragment, headings, tuple(semantics.images))
+
+
+MAX_NESTING = 16  # levels of lists or quotations: no reader follows more, no page fits them
+NESTED_TOO_DEEPLY = (f"nested more than {MAX_NESTING} levels deep (lists, quotations or raw "
+                     "HTML): no reader can follow it")
+LIST_ITEM = re.compile(r"(?:[-*+]|\d+\.)\s")
+
+
+def nesting_problem(document: Document) -> ContentError | None:
+    """A list or quotation nested deeper than MAX_NESTING, at its line: Python-Markdown
+    recurses once a level, and WeasyPrint's layout fails long before Python's limit."""
+    for offset, line in enumerate(document.body.splitlines()):
+        stripped = line.lstrip(" \t")
+        indent = len(line[:len(line) - len(stripped)].expandtabs(4))
+        quotes = len(stripped) - len(stripped.lstrip("> \t")) if stripped.startswith(">") \
+            else 0
+        if (indent >= 4 * MAX_NESTING and LIST_ITEM.match(stripped)) or \
+                stripped[:quotes].count(">") > MAX_NESTING:
+            return ContentError(document.path, document.body_line + offset, NESTED_TOO_DEEPLY)
+    return None
+
+
+def _depth(fragment: str) -> int:
+    """How deeply the elements of an XHTML fragment nest."""
+    depth = deepest = 0
+    for tag in re.finditer(r"<(/?)[a-zA-Z][^>]*?(/?)>", fragment):
+        if tag.group(1):
+            depth -= 1
+        elif not tag.group(2):
+            depth += 1
+            deepest = max(deepest, depth)
+    return deepest
 
 
 def _flatten(tokens: list[dict]) -> list[Heading]:
@@ -118,7 +161,9 @@ class SemanticsTreeprocessor(Treeprocessor):
             css_class = element.get("class", "")
             if element.tag == "img":
                 self.extension.check_image(element)
-            elif css_class == "footnote-ref":
+            elif element.tag == "a" and css_class not in ("footnote-ref", "footnote-backref"):
+                self.extension.check_link(element)
+            if css_class == "footnote-ref":
                 element.set("role", "doc-noteref")
                 element.set("epub:type", "noteref")
             elif css_class == "footnote-backref":
@@ -162,9 +207,52 @@ class SemanticsExtension(Extension):
                                             "outside the project's content/ folder"))
         elif not path.is_file():
             self.errors.append(ContentError(self.document.path, line, f"image '{src}' not "
-                                            f"found (looked for {path.relative_to(self.media_root.parent)})"))
+                                            "found (looked for "
+                                            f"{path.relative_to(self.media_root.parent)})"))
+        elif problem := image_problem(path):
+            self.errors.append(ContentError(self.document.path, line, f"image '{src}': "
+                                            f"{problem}"))
         else:
             self.images.append(Image(path, alt, line, src))
+
+    def check_link(self, element: ElementTree.Element) -> None:
+        href = element.get("href", "")
+        if href.startswith("#") or urlsplit(href).scheme in LINK_SCHEMES:
+            return
+        self.errors.append(ContentError(
+            self.document.path, line_of(self.document, href) if href else
+            self.document.body_line, f"link '{href}': only web addresses (https://...), "
+            "e-mail (mailto:) and phone (tel:) links can be followed from a leaflet or an "
+            "e-book; a file cannot"))
+
+
+LINK_SCHEMES = {"http", "https", "mailto", "tel"}
+# The formats every output can show (EPUB core media types WeasyPrint draws too). SVG is
+# left out: it can carry scripts and remote references, and no output is the better for it.
+IMAGE_FORMATS = {"PNG": "PNG", "JPEG": "JPEG", "GIF": "GIF", "WEBP": "WebP"}
+MAX_IMAGE_PIXELS = 25_000_000  # 5000 x 5000: far more than 300 dpi across an A4 page
+MAX_IMAGE_BYTES = 10 * 1024 * 1024
+
+
+def image_problem(path: Path) -> str | None:
+    """Why the image at `path` cannot go into a leaflet, read from its header alone (a
+    small file can claim gigapixels that decoding would need gigabytes for); None if it can."""
+    if path.stat().st_size > MAX_IMAGE_BYTES:
+        return f"{path.stat().st_size // (1024 * 1024)} MB, over {MAX_IMAGE_BYTES // 2**20} MB"
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", PILImage.DecompressionBombWarning)
+            with PILImage.open(path) as image:
+                kind, (width, height) = image.format, image.size
+    except (PILImage.DecompressionBombError, OSError, SyntaxError, ValueError):
+        return ("not an image the leaflets can show: use PNG or JPEG (an SVG drawing, "
+                "exported as PNG)")
+    if kind not in IMAGE_FORMATS:
+        return f"{kind} images cannot be shown in every output: use PNG or JPEG"
+    if width * height > MAX_IMAGE_PIXELS:
+        return (f"{width} x {height} pixels, over the {MAX_IMAGE_PIXELS // 10**6} megapixels "
+                "a leaflet can use: make it smaller")
+    return None
 
 
 # Where a glossary link would mislead or break: inside another link, a heading (screen

@@ -47,7 +47,8 @@ def write_pdf(job: PdfJob) -> RenderedPdf:
     except OSError as error:  # WeasyPrint loads Pango when imported
         raise SystemLibraryError(
             None, None, f"WeasyPrint cannot load a system library ({error}): install Pango "
-            "with `sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0`, or run `make`") from None
+            "with `sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0`, or run `make`"
+        ) from None
 
     fetcher = _project_fetcher(job.root.resolve(), job.allowed_dirs)
     warnings = _WarningCollector()

@@ -8,7 +8,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .catalogs import TERMINOLOGY, load_terminology, load_translations, po_path
+from .catalogs import (DOMAIN, TERMINOLOGY, load_terminology, load_translations,
+                       markup_findings, po_path, read_catalog)
+from .characters import invisible_findings
 from .config import Publication, load_publication
 from .content import Contents, Document, front_matter_line, load_contents
 from .errors import ConfigError, Finding, InputErrors, LeafletError, raise_if_any
@@ -133,6 +135,8 @@ def check_findings(project: Project, languages: tuple[str, ...] = (),
         findings += review_findings(sources, today)
     for lang in languages or publication.languages:
         for document in project.contents.documents(lang):
+            text = document.path.read_text(encoding="utf-8").removeprefix("\ufeff")
+            findings += invisible_findings(document.path, text)
             findings += [Finding(document.path, document.body_line + number, "html",
                                  f"raw HTML: {what} removed (content is untrusted: scripts, "
                                  "frames, forms, raw images and styles never reach a page)",
@@ -141,10 +145,27 @@ def check_findings(project: Project, languages: tuple[str, ...] = (),
     for lang in languages or publication.target_languages:
         if lang == publication.source_language:
             continue
+        findings += catalog_findings(publication, lang)
         for translation in project.contents.documents(lang):
             source = project.contents.get(publication.source_language, translation.slug)
             findings += structure_findings(source, translation, publication.root)
     return findings + terminology_findings(project, languages)
+
+
+def catalog_findings(publication: Publication, lang: str) -> list[Finding]:
+    """Markup and invisible characters in `lang`'s translations of the labels and terms."""
+    findings: list[Finding] = []
+    for domain in (DOMAIN, TERMINOLOGY):
+        path = po_path(publication, lang, domain)
+        if path.exists():
+            catalog = read_catalog(path, lang, publication.root)
+            findings += markup_findings(catalog, path)
+            # Comments are for translators: no page shows them.
+            shown = "\n".join("" if line.lstrip().startswith("#") else line
+                              for line in path.read_text(encoding="utf-8")
+                              .removeprefix("\ufeff").splitlines())
+            findings += invisible_findings(path, shown)
+    return findings
 
 
 def acceptance_blockers(project: Project, lang: str, slug: str) -> list[Finding]:

@@ -14,9 +14,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from .blocks import excerpt
-from .catalogs import (DOMAIN, TERMINOLOGY, message_text, po_path, read_catalog,
-                       template_path)
+from .errors import excerpt
+from .catalogs import (DOMAIN, TERMINOLOGY, expected_messages, message_text, po_path,
+                       read_catalog, template_path)
 from .config import Publication
 from .content import front_matter_line
 from .errors import Finding
@@ -164,7 +164,7 @@ def _catalog_findings(publication: Publication, lang: str) -> list[Finding]:
                 findings.append(Finding(path, 1, "catalog", "catalog missing: "
                                         "`build.py catalogs` creates it"))
             continue
-        catalog = read_catalog(path, lang)
+        catalog = read_catalog(path, lang, publication.root)
         for message in catalog:
             if not message.id:
                 continue
@@ -173,10 +173,8 @@ def _catalog_findings(publication: Publication, lang: str) -> list[Finding]:
                 state = "fuzzy (to check)" if message.fuzzy else "not translated"
                 findings.append(Finding(path, message.lineno or 1, "catalog",
                                         f"'{excerpt(message_text(message.id), 50)}' is {state}"))
-        template = template_path(publication, domain)
-        if template.exists():
-            findings += [Finding(path, 1, "catalog", f"'{excerpt(message_text(message.id), 50)}' "
-                                 "is missing: `build.py catalogs` adds it")
-                         for message in read_catalog(template, None)
-                         if message.id and catalog.get(message.id) is None]
+        findings += [Finding(path, 1, "catalog", f"'{excerpt(message_text(message_id), 50)}' "
+                             "is missing: `build.py catalogs` adds it")
+                     for message_id in expected_messages(publication, domain)
+                     if catalog.get(message_id) is None]
     return findings

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime
 import gettext
 import re
+import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import jinja2
@@ -16,6 +18,7 @@ from markupsafe import escape
 
 from .config import Publication
 from .errors import RenderError
+from .inputs import checked_path
 from .markup import Markup
 from .typography import apply, rules_for
 
@@ -48,15 +51,29 @@ class Renderer:
         self.context = context
         self.lang = context.lang
         self.environment = jinja2.Environment(
-            loader=jinja2.FileSystemLoader(context.publication.templates_dir),
+            loader=ProjectTemplateLoader(context.publication),
             extensions=["jinja2.ext.i18n"], autoescape=True,
             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-        self.environment.install_gettext_translations(context.translations, newstyle=True)
+        # Catalogs come from outside the hospital: a translation is text, never markup. Jinja's
+        # new-style _() marks what gettext returns as safe, so it is escaped here first; the
+        # placeholders' values are escaped by Markup's own formatting.
+        translations = context.translations
+        self.environment.install_gettext_callables(
+            lambda message: escape(translations.gettext(message)),
+            lambda singular, plural, count: escape(translations.ngettext(singular, plural,
+                                                                         count)),
+            newstyle=True)
         self.environment.filters.update(
             typeset=self.typeset, long_date=self.long_date, css_string=css_string,
             page_counter_css=page_counter_css, language_name=self.language_name,
             own_language_name=own_language_name, address=printed_address, phone=printed_phone,
-            feedback_link=feedback_link)
+            feedback_link=feedback_link, translate=self.translate)
+
+    def translate(self, text: str) -> SafeHtml:
+        """A text of the publication file (the book's title, the department's details) in the
+        page's language: looked up in the catalog like a label, but never a format string, so
+        that a "%" in it prints as it is."""
+        return escape(self.context.translations.gettext(text))
 
     def typeset(self, text: str) -> SafeHtml:
         """Set a label in the page language's typography (labels are typed plain too)."""
@@ -116,6 +133,21 @@ class Renderer:
         return f"{self.context.publication.online_url}{self.lang}/{slug}.pdf"
 
 
+class ProjectTemplateLoader(jinja2.FileSystemLoader):
+    """The project's templates, each read only when its real path lies inside the project."""
+
+    def __init__(self, publication: Publication) -> None:
+        super().__init__(publication.templates_dir)
+        self.publication = publication
+
+    def get_source(self, environment: jinja2.Environment,
+                   template: str) -> tuple[str, str, Callable[[], bool]]:
+        path = self.publication.templates_dir / template
+        if path.exists() or path.is_symlink():
+            checked_path(path, self.publication.root, RenderError)
+        return super().get_source(environment, template)
+
+
 @dataclass(frozen=True)
 class BookChapter:
     """One leaflet in the whole book's PDF."""
@@ -141,7 +173,7 @@ def printed_address(url: str) -> SafeHtml:
     """A web address as printed: never hyphenated (a reader would type the hyphen), and
     allowed to break only after a slash, each part between slashes kept whole."""
     parts = [f"<span>{escape(part)}</span>" if part else "" for part in url.split("/")]
-    return SafeHtml(f'<span class="address">{"/<wbr>".join(parts)}</span>')
+    return SafeHtml(f'<span class="address">{"/<wbr/>".join(parts)}</span>')
 
 
 def printed_phone(number: str) -> SafeHtml:
@@ -169,11 +201,17 @@ def own_language_name(code: str) -> str:
 
 
 def css_string(text: str) -> str:
-    """`text` as a quoted CSS string."""
+    """`text` as a quoted CSS string. Every character that could end the string, the rule or
+    the style element (quotes, backslashes, line breaks of any kind, control characters,
+    "<" of "</style>") is written as a CSS escape: a translation stays text."""
     plain = text.unescape() if isinstance(text, SafeHtml) else str(text)
-    escaped = (plain.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\a ")
-               .replace("<", "\\3c "))  # never '</style>' from a translation
+    escaped = "".join(f"\\{ord(char):x} " if char in CSS_SPECIAL or
+                      unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp") else char
+                      for char in plain)
     return SafeHtml(f'"{escaped}"')
+
+
+CSS_SPECIAL = frozenset('"\'\\<>&')
 
 
 def page_counter_css(label: str) -> str:

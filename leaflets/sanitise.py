@@ -9,6 +9,7 @@ comments, and any image that is not a checked Markdown image of the document.
 
 from __future__ import annotations
 
+import html
 import re
 
 import nh3
@@ -28,7 +29,10 @@ ALLOWED_ATTRIBUTES = {
     "td": {"style", "colspan", "rowspan"},
     "ol": {"start"},
 }
-URL_SCHEMES = {"http", "https", "mailto"}
+URL_SCHEMES = {"http", "https", "mailto", "tel"}
+# Where a link may lead besides those: a place in the page, another chapter of the e-book
+# (the glossary links the pipeline makes). A file of the project or the machine, never.
+INTERNAL_LINK = re.compile(r"#[\w:.-]*|[\w-]+\.xhtml#[\w:.-]+")
 TABLE_STYLES = {"text-align"}  # Markdown tables align columns with style="text-align: ..."
 
 
@@ -49,11 +53,30 @@ def sanitise(fragment: str, checked_images: set[str]) -> str:
         for image in part.iter("img"):
             if image.get("src") not in checked_images:
                 _remove(image)
+        for link in part.iter("a"):
+            if not _followable(link.get("href")):
+                link.attrib.pop("href", None)
         if part.tag == "img" and part.get("src") not in checked_images:
             xhtml.append(_escape(part.tail or ""))
             continue
         xhtml.append(etree.tostring(part, encoding="unicode", method="xml"))
     return "".join(xhtml)
+
+
+def visible_text(markdown: str) -> str:
+    """What a reader sees of the raw HTML in a block of Markdown: comments, scripts and
+    styles gone, other tags' text kept, entities decoded. Markdown's own marks stay, for the
+    checks that read them: a number or a term hidden in a comment must not satisfy them."""
+    if "<" not in markdown and "&" not in markdown:
+        return markdown
+    return html.unescape(nh3.clean(markdown, tags=set(), strip_comments=True))
+
+
+def _followable(href: str | None) -> bool:
+    if href is None:
+        return True
+    scheme = href.split(":", 1)[0].lower() if ":" in href else ""
+    return scheme in URL_SCHEMES or INTERNAL_LINK.fullmatch(href) is not None
 
 
 def _remove(element: etree._Element) -> None:

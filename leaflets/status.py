@@ -1,4 +1,5 @@
-"""`build.py status`: every translation's state and every catalog's progress, as a table or JSON."""
+"""`build.py status`: every translation's state, every catalog's progress and the reviews
+falling due, as a table or JSON."""
 
 from __future__ import annotations
 
@@ -126,7 +127,8 @@ def status_report(publication: Publication, languages: tuple[str, ...] = (),
     for slug in publication.documents:
         path = publication.content_dir / publication.source_language / f"{slug}.md"
         try:  # status shows what it can read; `check` reports the rest
-            source = read_document(path, publication.source_language, False)
+            source = read_document(path, publication.source_language, False,
+                                   root=publication.root)
         except (LeafletError, ExceptionGroup, OSError):
             versions[slug] = None
             continue

@@ -11,9 +11,9 @@ import re
 from collections import Counter
 from pathlib import Path
 
-from .blocks import Block, align, blocks, excerpt
+from .blocks import Block, align, blocks
 from .content import Document
-from .errors import Finding
+from .errors import Finding, excerpt
 from .files import shown_path
 
 IMAGE = re.compile(r"!\[(?P<alt>[^\]]*)\]\((?P<target>[^)\s]+)[^)]*\)")

@@ -16,9 +16,9 @@ from pathlib import Path
 
 from babel.messages.catalog import Catalog
 
-from .blocks import Block, blocks, excerpt
+from .blocks import Block, blocks
 from .content import Document
-from .errors import Finding
+from .errors import Finding, excerpt
 from .files import shown_path
 from .markup import Heading, TermLink
 

@@ -18,6 +18,7 @@ from .config import Publication
 from .content import Document, front_matter_line, read_document
 from .errors import ContentError, Finding, LeafletError
 from .files import shown_path, write_atomically
+from .inputs import read_input, read_input_text
 from .blocks import Block, align, blocks
 
 FOLLOWS_DIR = "follows"
@@ -58,12 +59,12 @@ def translation_statuses(publication: Publication, lang: str) -> list[Translatio
     folder = publication.content_dir / lang
     for slug in publication.documents:
         path = folder / f"{slug}.md"
-        version = _source_version(source_dir / path.name, publication.source_language)
+        version = _source_version(source_dir / path.name, publication)
         if not path.exists():
             statuses.append(TranslationStatus(lang, slug, MISSING, None, path,
                                               source_version=version))
             continue
-        review, follows, problem = _front_matter_state(path, lang)
+        review, follows, problem = _front_matter_state(path, lang, publication.root)
         if not (source_dir / path.name).exists():
             statuses.append(TranslationStatus(lang, slug, ORPHAN, review, path, problem,
                                               follows))
@@ -73,16 +74,17 @@ def translation_statuses(publication: Publication, lang: str) -> list[Translatio
                                           follows, version))
     for path in sorted(folder.glob("*.md")):
         if path.stem not in publication.documents:
-            review, follows, problem = _front_matter_state(path, lang)
+            review, follows, problem = _front_matter_state(path, lang, publication.root)
             statuses.append(TranslationStatus(lang, path.stem, ORPHAN, review, path, problem,
                                               follows))
     return statuses
 
 
-def _front_matter_state(path: Path, lang: str) -> tuple[str | None, str | None, str | None]:
+def _front_matter_state(path: Path, lang: str,
+                        root: Path) -> tuple[str | None, str | None, str | None]:
     """A translation's review state and the version it follows, or why they cannot be read."""
     try:
-        document = read_document(path, lang, True)
+        document = read_document(path, lang, True, root=root)
         return document.review, document.follows, None
     except LeafletError as error:
         return None, None, error.message
@@ -90,9 +92,10 @@ def _front_matter_state(path: Path, lang: str) -> tuple[str | None, str | None, 
         return None, None, "; ".join(error.message for error in group.exceptions)
 
 
-def _source_version(path: Path, lang: str) -> str | None:
+def _source_version(path: Path, publication: Publication) -> str | None:
     try:
-        return read_document(path, lang, False).version
+        return read_document(path, publication.source_language, False,
+                             root=publication.root).version
     except (LeafletError, ExceptionGroup, OSError):
         return None
 
@@ -104,17 +107,19 @@ def _compare(publication: Publication, lang: str, slug: str) -> tuple[str, str |
         return OUTDATED, (f"no record of the French it follows: check it against "
                           f"{shown_path(source, publication.root)}, then run accept")
     try:
-        current = _read(source, publication.source_language, False)
-        recorded = _read(followed, publication.source_language, False, record=True)
+        current = _read(publication, source, publication.source_language, False)
+        recorded = _read(publication, followed, publication.source_language, False, True)
     except LeafletError as error:
         return OUTDATED, error.describe(publication.root)
     return (UP_TO_DATE if _texts(current) == _texts(recorded) else OUTDATED), None
 
 
-def _read(path: Path, lang: str, is_translation: bool, record: bool = False) -> Document:
-    """The document at `path`; of several problems in it, the first is raised."""
+def _read(publication: Publication, path: Path, lang: str, is_translation: bool,
+          record: bool = False) -> Document:
+    """The document at `path`, inside the project; of several problems in it, the first is
+    raised."""
     try:
-        return read_document(path, lang, is_translation, record)
+        return read_document(path, lang, is_translation, record, publication.root)
     except ExceptionGroup as group:
         raise group.exceptions[0] from None
 
@@ -155,9 +160,9 @@ def french_changes(publication: Publication, lang: str, slug: str) -> FrenchChan
     translation_path, source_path = _paths(publication, lang, slug)
     followed_path = follows_path(publication, lang, slug)
     source_lang = publication.source_language
-    translation = _read(translation_path, lang, True)
-    current = _read(source_path, source_lang, False)
-    recorded = _read(followed_path, source_lang, False, record=True) \
+    translation = _read(publication, translation_path, lang, True)
+    current = _read(publication, source_path, source_lang, False)
+    recorded = _read(publication, followed_path, source_lang, False, True) \
         if followed_path.exists() else None
     old_blocks = blocks(recorded) if recorded else []
     new_blocks = blocks(current)
@@ -272,20 +277,23 @@ def accept(publication: Publication, lang: str, slug: str,
     refuses a translation that `check` finds an error in before calling this.
     """
     translation_path, source_path = _paths(publication, lang, slug)
-    source = _read(source_path, publication.source_language, False)
-    translation = _read(translation_path, lang, True)  # refuse one that does not read
+    source = _read(publication, source_path, publication.source_language, False)
+    translation = _read(publication, translation_path, lang, True)  # refuse one that does not read
     french_changed = _compare(publication, lang, slug)[0] == OUTDATED
     review = "reviewed" if reviewed else "draft" if french_changed else translation.review
     assert review is not None, "a translation's front matter requires review"
-    write_atomically(follows_path(publication, lang, slug), source_path.read_bytes())
-    text = translation_path.read_text(encoding="utf-8")
+    french = read_input(source_path, publication.root, ContentError)
+    text = read_input_text(translation_path, publication.root, ContentError)
     updated = text
     if source.version is not None:
         updated = with_front_matter(updated, "follows", _quoted(source.version))
     if review != translation.review:
         updated = with_front_matter(updated, "review", review)
+    # The translation first: should the second write fail, it is marked draft against a
+    # French it does not yet follow, never "reviewed" against one nobody compared it with.
     if updated != text:
         write_atomically(translation_path, updated.encode("utf-8"))
+    write_atomically(follows_path(publication, lang, slug), french)
     return Acceptance(translation_path, follows_path(publication, lang, slug), source.version,
                       review, review_reset=translation.review == "reviewed" and review == "draft")
 
@@ -300,7 +308,8 @@ def with_front_matter(text: str, key: str, value: str) -> str:
     lines = text.splitlines(keepends=True)
     end = next(index for index, line in enumerate(lines[1:], start=1) if line.strip() == "---")
     newline = "\r\n" if lines[0].endswith("\r\n") else "\n"
-    value_pattern = r"""("(?:[^"\\]|\\.)*"|'[^']*'|[^#\s]*)(.*)"""
+    # A quoted value, or a plain one up to a comment; what follows (the comment) is kept.
+    value_pattern = r"""("(?:[^"\\]|\\.)*"|'(?:[^']|'')*'|[^#\n]*?(?=[ \t]+#|\s*$))(.*)"""
     for index in range(1, end):
         if match := re.match(rf"{re.escape(key)}:[ \t]*{value_pattern}", lines[index],
                              re.DOTALL):
@@ -323,7 +332,8 @@ def unchanged_version_findings(publication: Publication,
             if not followed.exists():
                 continue
             try:
-                recorded = _read(followed, publication.source_language, False, record=True)
+                recorded = _read(publication, followed, publication.source_language, False,
+                                 True)
             except LeafletError:
                 continue
             if recorded.version == source.version and _texts(recorded) != _texts(source):
@@ -368,7 +378,10 @@ def parse_accept_refs(publication: Publication, texts: list[str]) -> list[tuple[
                      if (publication.content_dir / lang / f"{slug}.md").exists()]
         else:
             refs.append(parse_document_ref(text))
-    return list(dict.fromkeys(refs))
+    refs = list(dict.fromkeys(refs))
+    for lang, slug in refs:  # every one named rightly before any is recorded
+        _paths(publication, lang, slug)
+    return refs
 
 
 def parse_document_ref(text: str) -> tuple[str, str]:

@@ -55,11 +55,12 @@ def copy_real_project(destination: Path) -> Path:
 
 
 def outputs(project: Path) -> list[str]:
-    """The outputs in the project's dist/, as paths under it (the build's own records, whose
-    names start with a dot, left out)."""
+    """The outputs in the project's dist/, as paths under it (the build's own records and
+    temporary files, whose names start with a dot, left out)."""
     dist = project / "dist"
     return sorted(path.relative_to(dist).as_posix() for path in dist.rglob("*")
-                  if path.is_file() and not path.name.startswith("."))
+                  if path.is_file() and not any(part.startswith(".") for part in
+                                                path.relative_to(dist).parts))
 
 
 # The day the tests run on, as far as reviews falling due are concerned: fixed, so that the

@@ -83,7 +83,8 @@ def pdf_fonts(path: Path) -> list[dict]:
             font = font.get_object()
             name = str(font["/BaseFont"]).lstrip("/")
             descendant = font.get("/DescendantFonts")
-            descriptor = (descendant[0].get_object() if descendant else font).get("/FontDescriptor")
+            described = descendant[0].get_object() if descendant else font
+            descriptor = described.get("/FontDescriptor")
             descriptor = descriptor.get_object() if descriptor else {}
             embedded = any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3"))
             subset = re.fullmatch(r"[A-Z]{6}\+.+", name) is not None

@@ -19,7 +19,8 @@ def test_there_is_a_template_and_an_english_catalog():
 
 @pytest.mark.parametrize("path", CATALOGS, ids=lambda path: path.relative_to(LOCALES).as_posix())
 def test_msgfmt_check_accepts_every_catalog(path, tmp_path):
-    assert shutil.which("msgfmt"), "msgfmt (Debian package gettext) is needed: make test installs it"
+    assert shutil.which("msgfmt"), \
+        "msgfmt (Debian package gettext) is needed: make test installs it"
     result = subprocess.run(["msgfmt", "--check", "-o", str(tmp_path / "out.mo"), str(path)],
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
@@ -52,7 +53,8 @@ def test_catalogs_are_up_to_date_with_the_templates(tmp_path):
 def test_a_changed_label_becomes_fuzzy_with_its_previous_msgid(tmp_path):
     project = copy_real_project(tmp_path / "project")
     template = project / "templates" / "nav.xhtml"
-    template.write_text(template.read_text().replace('_("Début du texte")', '_("Début des textes")'))
+    template.write_text(template.read_text().replace('_("Début du texte")',
+                                                     '_("Début des textes")'))
     run = run_cli(project, "catalogs")
     assert run.status == 0, run.stderr
     po = (project / "locales" / "en" / "LC_MESSAGES" / "messages.po").read_text()

@@ -28,7 +28,8 @@ def snapshot(dist):
 def apply(project, edits):
     for edit in edits:
         if "create" in edit:
-            (project / edit["create"]).write_text(edit["text"], encoding="utf-8")
+            text = edit["text"] + edit.get("repeat_line", "") * edit.get("times", 0)
+            (project / edit["create"]).write_text(text, encoding="utf-8")
             continue
         path = project / edit["file"]
         text = path.read_text(encoding="utf-8")

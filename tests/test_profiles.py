@@ -273,3 +273,17 @@ def test_the_english_book_marks_its_draft_chapters_and_says_so_on_its_title_page
         for page in firsts)
     french = pdf_pages_text(dist / "fr" / "algoradiologie-douleur.pdf")
     assert not any("vérifiée" in page or "checked" in page for page in french)
+
+
+def test_a_strict_build_refused_for_findings_still_removes_a_leaflet_over_budget(tmp_path):
+    project = make_project("minimal", tmp_path / "project")
+    french = project / "content" / "fr" / "premiere.md"
+    french.write_text(french.read_text().replace("pages: 4", "pages: 2"))
+    assert run_cli(project, "--lang", "fr", "--profile", "screen", "--format", "pdf").status == 0
+    assert (project / "dist" / "fr" / "premiere.pdf").exists()
+    seconde = project / "content" / "fr" / "seconde.md"
+    seconde.write_text(seconde.read_text() + "\n<script>x()</script>\n")  # a finding
+    run = run_cli(project, "--lang", "fr", "--profile", "screen", "--format", "pdf",
+                  "--strict")
+    assert run.status == 1 and "nothing was built" in run.stdout
+    assert not (project / "dist" / "fr" / "premiere.pdf").exists()

@@ -250,3 +250,60 @@ def test_the_book_title_page_lists_its_draft_chapters(project):
             "of date: Second test leaflet — This translation has not been checked yet"
             ) in title_page
     assert "First test leaflet —" not in title_page
+
+
+def test_strict_and_release_builds_judge_reviews_on_the_day_they_run(project):
+    assert run_cli(project, "accept", "--reviewed", "en/seconde").status == 0
+    assert run_cli(project, "--strict").status == 0
+    # Nothing changed but the day: the review fell due, and --strict refuses.
+    late = run_cli(project, "--strict", today=datetime.date(2100, 1, 1))
+    assert late.status == 1
+    assert "nothing was built" in late.stdout
+
+
+def test_a_web_address_for_comments_makes_well_formed_ebook_pages(project):
+    edit(project / "publication.yml", "feedback: informations-patients@example.org",
+         "feedback: https://www.hopital-vannes.fr/radiologie/avis-patients")
+    run = run_cli(project, "--format", "epub")
+    assert run.status == 0, run.stderr
+    book = Epub(project / "dist" / "en" / "fixture-book.epub")
+    page = book.xhtml("en/premiere.xhtml")  # parses as XML
+    links = [link.get("href") for link in page.iter("{http://www.w3.org/1999/xhtml}a")]
+    assert "https://www.hopital-vannes.fr/radiologie/avis-patients" in links
+
+
+def test_a_percent_sign_in_the_departments_texts_prints_as_it_is(project):
+    edit(project / "publication.yml", "hours: Du lundi au vendredi, de 9 h à 17 h.",
+         "hours: Réponse dans 100 % des cas, du lundi au vendredi.")
+    run = run_cli(project, "--lang", "fr", "--format", "pdf", "--profile", "screen")
+    assert run.status == 0, run.stderr
+    assert "Réponse dans 100\u00a0% des cas" in pdf_pages_text(
+        project / "dist" / "fr" / "seconde.pdf")[-1]
+
+
+def test_a_changed_department_text_is_not_translated_yet_so_its_language_waits(project):
+    assert run_cli(project).status == 0
+    edit(project / "publication.yml", "name: Service de radiologie interventionnelle",
+         "name: Service d'imagerie du CHU")
+    run = run_cli(project)
+    assert run.status == 1
+    assert "1 interface text(s) not translated yet (such as 'Service d'imagerie du CHU')" \
+        in run.stderr
+    assert not (project / "dist" / "en").exists()  # never French under an English title
+    release = run_cli(project, "check", "--release").stdout
+    assert "locales/en/LC_MESSAGES/messages.po:1: error: 'Service d'imagerie du CHU' is " \
+        "missing: `build.py catalogs` adds it" in release.splitlines()
+
+
+def test_a_release_of_one_language_still_answers_for_its_french(project):
+    set_real_details(project)
+    assert run_cli(project, "accept", "--reviewed", "en/seconde").status == 0
+    edit(project / "content" / "fr" / "seconde.md", "il vous connaît.",
+         "il vous connaît.\n\n<iframe src=\"https://example.net/\"></iframe>")
+    edit(project / "content" / "fr" / "seconde.md", 'version: "1.0"', 'version: "1.1"')
+    assert run_cli(project, "accept", "--reviewed", "en/seconde").status == 0
+    run = run_cli(project, "--release", "--lang", "en")
+    assert run.status == 1
+    assert "failed dist/en/seconde.pdf: content/fr/seconde.md:" in run.stderr
+    assert not (project / "dist" / "en" / "seconde.pdf").exists()
+    assert (project / "dist" / "en" / "premiere.pdf").exists()

@@ -151,7 +151,7 @@ def test_first_use_of_a_term_links_to_its_glossary_entry_once(tmp_path):
     page.write_text("---\ntitle: Soin\nsummary: S.\nupdated: 2026-11-25\nversion: \"1\"\n"
                     "last_review: 2026-11-25\nreview_due: 2027-11-25\n---\n\n"
                     "## Une infiltration\n\nPas de cryoablation ici. L'infiltration soulage.\n\n"
-                    "- Des infiltrations, encore.\n- Une ablation [infiltration](x.html).\n")
+                    "- Des infiltrations, encore.\n- Une ablation [infiltration](https://example.org/x.html).\n")
     document = read_document(page, "fr", False)
     links = (TermLink(term_pattern("Infiltration", "infiltrations"), "g.xhtml#infiltration"),
              TermLink(term_pattern("Ablation"), "g.xhtml#ablation"))

@@ -364,3 +364,44 @@ def test_a_french_text_changed_without_a_new_version_is_caught(project):
     assert accept.stdout.splitlines()[1] == f"  {warning}"
     edit(french, 'version: "1.2"', 'version: "1.3"')
     assert run_cli(project, "accept", "en/premiere").status == 0
+
+
+def test_accept_keeps_a_translations_line_endings(project):
+    english = project / "content" / "en" / "seconde.md"
+    english.write_bytes(english.read_bytes().replace(b"\n", b"\r\n"))
+    french = project / "content" / "fr" / "seconde.md"
+    edit(french, "il vous connaît", "il vous connaît bien")
+    edit(french, 'version: "1.0"', 'version: "1.1"')
+    assert run_cli(project, "accept", "en/seconde").status == 0
+    data = english.read_bytes()
+    assert b'follows: "1.1"\r\n' in data and b"\n" not in data.replace(b"\r\n", b"")
+
+
+def test_accept_records_nothing_when_one_of_the_names_is_wrong(project):
+    before = {path: path.read_bytes() for path in (project / "content" / "en").glob("*.md")}
+    run = run_cli(project, "accept", "en/premiere", "en/nope")
+    assert run.status == 2 and "'nope' is not one of the documents" in run.stderr
+    assert {path: path.read_bytes() for path in before} == before
+
+
+def test_an_accept_cut_short_never_leaves_a_translation_reviewed_against_new_french(
+        project, monkeypatch):
+    import leaflets.translation
+
+    french = project / "content" / "fr" / "premiere.md"
+    edit(french, "On vous installe.", "On vous installe confortablement.")
+    edit(french, 'version: "1.2"', 'version: "1.3"')
+    writes = []
+    real_write = leaflets.translation.write_atomically
+
+    def write_then_fail(path, data):
+        writes.append(path)
+        if len(writes) == 2:
+            raise OSError(28, "No space left on device", str(path))
+        real_write(path, data)
+
+    monkeypatch.setattr(leaflets.translation, "write_atomically", write_then_fail)
+    assert run_cli(project, "accept", "en/premiere").status == 1
+    monkeypatch.undo()
+    status = run_cli(project, "status").stdout.splitlines()[1]
+    assert status.endswith(", draft") and "outdated" in status
