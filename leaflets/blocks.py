@@ -20,6 +20,8 @@ from .sanitise import visible_text
 # blocks of the same kind ("- you bring your *scans*" is the French "- vos *examens*").
 SKELETON = re.compile(r"\*\*|\*|`|!\[|\]\(|\[\^|\d+")
 KIND_NAMES = {"item": "list item", "cell": "table cell"}  # the others read as they are
+# Markdown definitions, which no page prints: "*[HTML]: ..." and "[label]: address".
+DEFINITION = re.compile(r"\*\[[^\]]+\]:|\[(?!\^)[^\]]+\]:\s*\S")
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,9 @@ def blocks(document: Document) -> list[Block]:
         number = document.body_line + offset
         stripped = line.strip()
         if not stripped:
+            paragraph = None
+            continue
+        if DEFINITION.match(stripped):  # an abbreviation's or a link's: prints nothing
             paragraph = None
             continue
         if heading := re.match(r"(#+) +(.*)", stripped):
@@ -115,3 +120,8 @@ def align(source: list[Block], target: list[Block]) -> list[tuple[Block | None, 
 
 def _key(block: Block) -> tuple[str, tuple[str, ...]]:
     return block.shape, tuple(SKELETON.findall(block.text))
+
+
+def unquoted(text: str) -> str:
+    """`text` without its quotations: a quoted title is cited as it is, not translated."""
+    return re.sub(r'"[^"]*"|«[^»]*»|\u201c[^\u201d]*\u201d', " ", text)

@@ -12,11 +12,13 @@ nothing to do answers from dist/.build-state.json without loading any of them.
 
 from __future__ import annotations
 
+import ctypes
 import datetime
 import fcntl
 import logging
 import os
 import shutil
+import signal
 import tempfile
 import threading
 import time
@@ -29,6 +31,7 @@ from typing import TYPE_CHECKING
 
 from .errors import Finding, LeafletError, one_line, raise_if_any
 from .files import shown_path, write_atomically
+from .inputs import checked_folder
 from .incremental import (BuildState, input_fingerprint, load_state, nothing_to_do,
                           pipeline_version, save_state)
 from .profiles import BOOK, PROFILE_CHOICES, PROFILES
@@ -129,7 +132,11 @@ def build(root: Path, options: BuildOptions) -> BuildReport:
             done = nothing_to_do(dist, options.key(), fingerprint)
             if done is not None:
                 return BuildReport(up_to_date=done)
-        return _build(root, dist, options, pipeline, fingerprint, lock)
+        try:
+            return _build(root, dist, options, pipeline, fingerprint, lock)
+        except BaseException:  # interrupted, terminated: a write cut short leaves nothing
+            _remove_leftovers(dist)
+            raise
 
 
 def checked_dist(root: Path) -> Path:
@@ -254,7 +261,13 @@ def _finish(project: Project, target: Target, result: Output | LeafletError, key
             _remove(dist, state, target.output, NOT_MADE, report)
         return
     try:
+        checked_folder(target.output, dist)
         write_atomically(target.output, result.data)
+    except LeafletError as error:  # a folder of dist/ that leads elsewhere
+        report.failed.append((target, error))
+        progress.error("[%d/%d] failed %s: %s", number, counter.total,
+                       shown_path(target.output, root), error.describe(root))
+        return
     except OSError as error:  # a full disk, a read-only folder: the machine's, not the input's
         report.failed.append((target, LeafletError(target.output, None, str(error))))
         progress.error("[%d/%d] failed %s: cannot write it (%s)", number, counter.total,
@@ -277,8 +290,8 @@ def _remove(dist: Path, state: BuildState, output: Path, reason: str,
     is atomic: a reader sees the whole file or none."""
     name = output.relative_to(dist).as_posix()
     state.outputs.pop(name, None)
-    if not output.exists():
-        return
+    if not output.exists() or not output.parent.resolve().is_relative_to(dist.resolve()):
+        return  # nothing there, or a folder of dist/ that leads elsewhere: not ours
     output.unlink()
     report.removed.append(name)
     progress.warning("removed %s: %s", shown_path(output, dist.parent), one_line(reason))
@@ -351,7 +364,8 @@ def _remove_leftovers(dist: Path) -> None:
     workers' temporary folders. Under the lock, no other build is writing them."""
     if dist.is_dir():
         for leftover in dist.rglob(".*.tmp"):
-            leftover.unlink(missing_ok=True)
+            if leftover.parent.resolve().is_relative_to(dist.resolve()):  # never elsewhere
+                leftover.unlink(missing_ok=True)
         shutil.rmtree(dist / SCRATCH, ignore_errors=True)
 
 
@@ -411,9 +425,11 @@ class _Workers:
     def __enter__(self) -> "_Workers":
         return self
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, kind: type[BaseException] | None, *exc: object) -> None:
         if self.pool is not None:
-            self.pool.shutdown(cancel_futures=True)
+            # Stopped (Ctrl-C, SIGTERM): do not wait for a long layout; the workers end
+            # with this process.
+            self.pool.shutdown(wait=kind is None, cancel_futures=True)
         shutil.rmtree(self.scratch, ignore_errors=True)
 
     def run(self, project: Project, jobs: dict[Target, LeafletError | bytes | None]
@@ -491,8 +507,20 @@ def _start_worker(scratch: Path, lock_fd: int | None) -> None:
     folder = scratch / str(os.getpid())
     folder.mkdir(parents=True, exist_ok=True)
     tempfile.tempdir = str(folder)
-    threading.Thread(target=_end_with_parent, args=(os.getppid(),), daemon=True).start()
+    parent = os.getppid()
+    _kill_with_parent()
+    threading.Thread(target=_end_with_parent, args=(parent,), daemon=True).start()
     _worker = _WorkerContext()
+
+
+def _kill_with_parent() -> None:
+    """Ask Linux to kill this worker when the build's process dies, even while the worker
+    is deep in a layout that holds Python's lock (the watcher thread could not run)."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # not Linux: the watcher thread remains
+        pass
 
 
 def _end_with_parent(parent: int) -> None:

@@ -27,7 +27,8 @@ from .config import PUBLICATION_FILE, Publication
 from .content import read_document
 from .errors import CatalogError, Finding
 from .files import write_atomically
-from .inputs import read_input, read_input_text
+from .characters import first_unprintable
+from .inputs import checked_folder, read_input, read_input_text
 from .terminology import read_glossary
 
 DOMAIN = "messages"
@@ -133,6 +134,7 @@ def update_catalogs(publication: Publication,
             changes.append(_write_if_changed(path, catalog, now, publication.root))
             buffer = io.BytesIO()
             write_mo(buffer, catalog)  # fuzzy entries left out, as msgfmt does
+            checked_folder(path, publication.root, CatalogError)
             write_atomically(path.with_suffix(".mo"), buffer.getvalue())
     return changes
 
@@ -171,6 +173,7 @@ def _write_if_changed(path: Path, catalog: Catalog, now: datetime.datetime,
         catalog.creation_date = now  # POT-Creation-Date: when the template last changed
     else:
         catalog.revision_date = now
+    checked_folder(path, root, CatalogError)
     write_atomically(path, _serialise(catalog))
     return CatalogChange(path, "updated" if existed else "created")
 
@@ -202,16 +205,26 @@ def read_catalog(path: Path, lang: str | None, root: Path | None = None) -> Cata
                                f"(found: {excerpt(line.strip(), 40)})")
     data = text.encode("utf-8")
     try:
-        return read_po(io.BytesIO(data), locale=lang, abort_invalid=True)
+        # Decoded as UTF-8 above, whatever charset the header claims.
+        catalog = read_po(io.BytesIO(data), locale=lang, abort_invalid=True, charset="utf-8")
+        gettext.c2py(catalog.plural_expr)  # a broken Plural-Forms fails here, with its file
+        return catalog
     except PoFileError as error:
         # Babel counts lines from 0 in its errors.
         raise CatalogError(path, error.lineno + 1, f"invalid PO syntax: {error.args[0]}") from None
+    except (LookupError, ValueError, UnicodeError, SyntaxError) as error:
+        raise CatalogError(path, None, f"invalid PO header (Content-Type charset or "
+                           f"Plural-Forms: {excerpt(str(error), 60)}): the catalog must say "
+                           "charset=UTF-8 and a valid plural formula") from None
 
 
-def message_errors(catalog: Catalog, path: Path) -> list[CatalogError]:
+def message_errors(catalog: Catalog, path: Path,
+                   label_ids: frozenset[object] = frozenset()) -> list[CatalogError]:
     """Translations a page cannot print as they are: placeholders (`%(date)s`) that differ
-    from their msgid's, a template label that is not a valid format ("%" alone must be
-    written "%%"), and control characters, which could change what the page shows."""
+    from their msgid's, and for the template labels `label_ids` (which Jinja formats), one
+    that is not a valid format ("%" alone must be written "%%", a placeholder is exactly
+    `%(name)s`, every one kept), and characters that could change what the page shows or
+    that no page can hold."""
     errors = []
     flagged = set()
     for message, problems in catalog.check():
@@ -226,15 +239,21 @@ def message_errors(catalog: Catalog, path: Path) -> list[CatalogError]:
         ids = tuple(message.id) if isinstance(message.id, (tuple, list)) else (message.id,)
         names = {name for text in ids for name in PLACEHOLDER.findall(text)}
         for text in _strings(message):
-            if control := next((char for char in text if _is_control(char, ids)), None):
-                errors.append(CatalogError(path, message.lineno or None, f"msgstr of "
-                                           f"'{_quoted_id(message)}' holds the control character "
-                                           f"{control!r}: remove it"))
-            elif _from_templates(message) and not _formats(text, names):
-                errors.append(CatalogError(path, message.lineno or None, f"msgstr of "
-                                           f"'{_quoted_id(message)}' is not a valid label: write "
-                                           "a lone '%' as '%%', and keep the msgid's "
-                                           "placeholders only"))
+            where, quoted = message.lineno or None, _quoted_id(message)
+            if control := next((char for char in text if _is_control(char, ids)), None) or \
+                    first_unprintable(text):
+                errors.append(CatalogError(path, where, f"msgstr of '{quoted}' holds the "
+                                           f"character U+{ord(control):04X}, which no page can "
+                                           "hold: remove it"))
+            elif message.id in label_ids and not _formats(text, names):
+                errors.append(CatalogError(path, where, f"msgstr of '{quoted}' is not a valid "
+                                           "label: write a lone '%' as '%%', and keep the "
+                                           "msgid's placeholders, each as %(name)s"))
+            elif message.id in label_ids and isinstance(message.id, str) and \
+                    names - set(PLACEHOLDER.findall(text)):  # a plural's singular may omit n
+                errors.append(CatalogError(path, where, f"msgstr of '{quoted}' must keep every "
+                                           f"placeholder of the msgid ({', '.join(sorted(names))})"
+                                           ", each once as %(name)s"))
     return errors
 
 
@@ -256,7 +275,7 @@ def markup_findings(catalog: Catalog, path: Path) -> list[Finding]:
     return findings
 
 
-PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")
+PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 MARKUP = re.compile(r"<\s*[A-Za-z/!?]|&(?:#\d+|#[xX][0-9A-Fa-f]+|[A-Za-z]\w*);")
 
 
@@ -275,13 +294,24 @@ def _is_control(char: str, ids: tuple[str, ...]) -> bool:
                                                        any("\n" in text for text in ids))
 
 
-def _from_templates(message: Message) -> bool:
-    """A template label, which Jinja formats with its placeholders' values; the publication
-    file's texts are looked up as they are."""
-    return any(location.startswith("templates/") for location, _ in message.locations)
+def label_ids(publication: Publication) -> frozenset[object]:
+    """The msgids of the templates' labels, which Jinja formats with their placeholders'
+    values: read from the project's own template (locales/messages.pot), never from the
+    translator's catalog, whose references a translator may change."""
+    template = template_path(publication)
+    if not template.exists():
+        return frozenset()
+    return frozenset(message.id for message in read_catalog(template, None, publication.root)
+                     if message.id and any(location.startswith("templates/")
+                                           for location, _ in message.locations))
 
 
 def _formats(text: str, names: set[str]) -> bool:
+    """`text` formats with `names`, each placeholder exactly %(name)s: a width such as
+    %(phone)10000000s would lay out millions of spaces."""
+    if any(match.group(0) != f"%({match.group(1)})s"
+           for match in re.finditer(r"%\((\w*)\)[^a-zA-Z%]*[a-zA-Z]", text)):
+        return False
     try:
         text % {name: "" for name in names}
     except (ValueError, TypeError, KeyError):
@@ -305,7 +335,7 @@ def load_translations(publication: Publication, lang: str) -> gettext.NullTransl
     if not path.exists():
         return gettext.NullTranslations()
     catalog = read_catalog(path, lang, publication.root)
-    errors = message_errors(catalog, path)
+    errors = message_errors(catalog, path, label_ids(publication))
     if errors:
         raise errors[0] if len(errors) == 1 else ExceptionGroup(str(path), errors)
     buffer = io.BytesIO()

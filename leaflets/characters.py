@@ -14,6 +14,7 @@ hold: content and catalogs are untrusted, so the checks read text as it will be 
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 from pathlib import Path
@@ -52,19 +53,46 @@ def matching_form(text: str) -> str:
 
 
 def first_unprintable(text: str) -> str | None:
-    """The first character of `text` that no XML page can hold, if any."""
+    """The first character of `text` that no XML page can hold, if any, written as it is
+    or as an HTML character reference ("&#xFFFE;")."""
     match = UNPRINTABLE.search(text)
-    return match.group(0) if match else None
+    if match:
+        return match.group(0)
+    for reference in CHARACTER_REFERENCE.finditer(text):
+        number = reference.group(1)
+        code = int(number[1:], 16) if number[:1] in "xX" else int(number)
+        char = chr(code) if code <= 0x10FFFF else "\ufffe"
+        if code == 0 or UNPRINTABLE.fullmatch(char):
+            return char
+    return None
+
+
+CHARACTER_REFERENCE = re.compile(r"&#(x[0-9a-fA-F]{1,8}|X[0-9a-fA-F]{1,8}|[0-9]{1,10});")
 
 
 def invisible_findings(path: Path, text: str) -> list[Finding]:
-    """One finding per line of `text` (a content file) holding invisible characters."""
+    """One finding per line of `text` (a content file) holding invisible characters, typed
+    as they are, as HTML references ("&#x202E;") or as YAML escapes ("\\u202E")."""
     findings = []
     for number, line in enumerate(text.splitlines(), start=1):
-        for char, severity in invisible(line):
+        decoded = html.unescape(line)
+        if "\\u" in line or "\\x" in line:  # a YAML escape, read as YAML reads it
+            decoded += _yaml_unescaped(line)
+        for char, severity in invisible(decoded):
             what = ("it reorders the printed text: set the language's direction in "
                     "publication.yml (languages.rtl) instead" if severity == "error" else
                     "invisible on the page, it can hide a word from a search or a check")
             findings.append(Finding(path, number, "invisible", f"{describe(char)}: {what}",
                                     severity))
     return findings
+
+
+def _yaml_unescaped(line: str) -> str:
+    """The characters YAML's escapes in `line` stand for (\\uXXXX, \\xXX, \\UXXXXXXXX)."""
+    found = []
+    for escape in re.finditer(r"\\(?:x([0-9a-fA-F]{2})|u([0-9a-fA-F]{4})|U([0-9a-fA-F]{8}))",
+                              line):
+        code = int(next(group for group in escape.groups() if group), 16)
+        if code <= 0x10FFFF:
+            found.append(chr(code))
+    return "".join(found)

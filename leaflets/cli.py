@@ -19,11 +19,12 @@ from pathlib import Path
 from typing import TextIO
 
 from .build import FORMATS, BuildOptions, build
-from .errors import InputErrors, LeafletError
+from .errors import InputErrors, LeafletError, one_line
 from .files import shown_path
 from .profiles import PROFILE_CHOICES
 
-COMMANDS = ("build", "check", "status", "diff", "accept", "new-language", "catalogs", "clean")
+COMMANDS = ("build", "check", "status", "readability", "diff", "accept", "new-language",
+            "catalogs", "clean")
 
 
 def main(argv: list[str] | None = None, stdout: TextIO | None = None,
@@ -56,6 +57,9 @@ def main(argv: list[str] | None = None, stdout: TextIO | None = None,
         print("interrupted: the outputs already written are complete; run again to finish.",
               file=stderr)
         return 130
+    except BrokenPipeError:  # the reader went away (`| head`): nothing to say to no one
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
     except OSError as error:  # the machine refused: a full disk, a read-only folder
         where = f"{error.filename}: " if error.filename else ""
         print(f"{where}{error.strerror or error}: the machine refused to read or write it "
@@ -94,9 +98,9 @@ def _terminate_like_interrupt() -> signal.Handlers | Callable[..., object] | int
 def _run(args: argparse.Namespace, root: Path, stdout: TextIO) -> int:
     # Each command imports what it needs: `build` with nothing to do, `status` and `check`
     # answer quickly because they load neither WeasyPrint nor the e-book libraries.
-    commands = {"build": _build, "check": _check, "status": _status, "diff": _diff,
-                "accept": _accept, "new-language": _new_language, "catalogs": _catalogs,
-                "clean": _clean}
+    commands = {"build": _build, "check": _check, "status": _status,
+                "readability": _readability, "diff": _diff, "accept": _accept,
+                "new-language": _new_language, "catalogs": _catalogs, "clean": _clean}
     return commands[args.command](args, root, stdout)
 
 
@@ -144,7 +148,24 @@ def _status(args: argparse.Namespace, root: Path, stdout: TextIO) -> int:
     from .status import status_report
 
     report = status_report(load_publication(root), _split(args.lang), args.today)
-    print(report.as_json() if args.json else "\n".join(report.as_table()), file=stdout)
+    # A file name is the translator's: shown with its control characters escaped.
+    print(report.as_json() if args.json else
+          "\n".join(one_line(line) for line in report.as_table()), file=stdout)
+    return 0
+
+
+def _readability(args: argparse.Namespace, root: Path, stdout: TextIO) -> int:
+    from .project import load_project
+    from .readability import as_json, as_table, measure
+
+    project = load_project(root)
+    publication = project.publication
+    results = [measure(document, project.term_forms(lang),
+                       explained_elsewhere=document.slug == publication.glossary)
+               for lang in _split(args.lang) or publication.languages
+               for document in project.contents.documents(lang)]
+    print(as_json(results, root) if args.json else "\n".join(as_table(results, root)),
+          file=stdout)
     return 0
 
 
@@ -264,6 +285,11 @@ def _parser() -> argparse.ArgumentParser:
         "status", help="each translation: up to date, outdated, missing; catalog progress")
     status_parser.add_argument("--lang", help="languages to show (default: all translations)")
     status_parser.add_argument("--json", action="store_true", help="the same, as JSON")
+    readability_parser = commands.add_parser(
+        "readability", help="words, sentences, reading-ease score and long sentences of "
+        "every leaflet; key terms used before they are explained")
+    readability_parser.add_argument("--lang", help="languages to measure (default: all)")
+    readability_parser.add_argument("--json", action="store_true", help="the same, as JSON")
     diff_parser = commands.add_parser(
         "diff", help="what changed in the French since a translation was last accepted")
     diff_parser.add_argument("document", help="the translation, e.g. en/cancers")

@@ -227,6 +227,8 @@ def load_publication(root: Path) -> Publication:
         document = yaml.compose(source, Loader=NoAliasLoader)
     except ConfigError as error:
         raise_if_any([error])
+    except RecursionError:
+        raise_if_any([ConfigError(path, None, "invalid YAML: nested too deeply")])
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 1 if mark else None

@@ -11,9 +11,10 @@ import yaml
 from .characters import first_unprintable
 from .config import NoAliasLoader, Publication
 from .errors import ContentError, LeafletError, excerpt, raise_if_any
-from .inputs import read_input_text
+from .inputs import MAX_DOCUMENT_BYTES, read_input_text
 
 REVIEW_STATES = ("draft", "reviewed")
+MAX_PARAGRAPH = 2000  # characters: a leaflet's longest is some 400
 SOURCE_FIELDS = {"title": str, "summary": str, "updated": datetime.date, "version": str,
                  "last_review": datetime.date, "review_due": datetime.date, "pages": int}
 TRANSLATION_FIELDS = {"title": str, "summary": str, "updated": datetime.date, "review": str,
@@ -123,7 +124,7 @@ def read_document(path: Path, lang: str, is_translation: bool, record: bool = Fa
 
     Raises ContentError (or an ExceptionGroup of them) naming the file and line.
     """
-    text = read_input_text(path, root or path.parent, ContentError)
+    text = read_input_text(path, root or path.parent, ContentError, MAX_DOCUMENT_BYTES)
     slug = path.stem
     if not slug.replace("-", "").isalnum():
         raise ContentError(path, None, "file name: use letters, digits and '-' only")
@@ -145,10 +146,16 @@ def _check_printable(path: Path, text: str, fields: dict[str, object], body: str
         if isinstance(value, str) and (char := first_unprintable(value)):
             raise ContentError(path, front_matter_line(text, key), f"{key}: the character "
                                f"U+{ord(char):04X} cannot be printed: remove it")
+    length, start = 0, 0
     for offset, line in enumerate(body.splitlines()):
         if char := first_unprintable(line):
             raise ContentError(path, body_line + offset, f"the character U+{ord(char):04X} "
                                "cannot be printed: remove it")
+        # Python-Markdown's time grows with the square of a paragraph's length.
+        length, start = (0, offset + 1) if not line.strip() else (length + len(line), start)
+        if length > MAX_PARAGRAPH:
+            raise ContentError(path, body_line + start, f"a paragraph of over {MAX_PARAGRAPH} "
+                               "characters: no reader follows it; split it")
 
 
 class FrontMatterLoader(NoAliasLoader):
@@ -174,6 +181,9 @@ def split_front_matter(path: Path, text: str) -> tuple[dict, str, int]:
         raise ContentError(path, 1, "front matter is not closed: add a '---' line after it")
     try:
         front = yaml.load("".join(lines[1:index]), Loader=FrontMatterLoader) or {}
+    except RecursionError:
+        raise ContentError(path, 2, "front matter nested too deeply: write 'key: value' "
+                           "lines") from None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 2 if mark else 1

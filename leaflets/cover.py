@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import textwrap
 from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
@@ -43,7 +44,10 @@ def _draw_wrapped(draw: ImageDraw.ImageDraw, text: str, font: ImageFont.FreeType
                   width: int, top: int, colour: tuple[int, int, int], leading: float) -> int:
     """Draw `text` wrapped to `width` from `top`; return the baseline of the last line."""
     lines: list[str] = []
-    for word in text.split():
+    # A word longer than a line (a catalog's mistake) is cut: a text is drawn, never an
+    # image as wide as the word.
+    words = [piece for word in text[:400].split() for piece in textwrap.wrap(word, 24)]
+    for word in words:
         candidate = f"{lines[-1]} {word}" if lines else word
         if lines and draw.textlength(candidate, font=font) <= width:
             lines[-1] = candidate

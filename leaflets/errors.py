@@ -46,7 +46,7 @@ class LeafletError(Exception):
         """One line for the user: `path:line: message`, or the message alone if no file."""
         if self.path is None:
             return one_line(self.message)
-        return f"{self.location(root)}: {one_line(self.message)}"
+        return one_line(f"{self.location(root)}: {self.message}")
 
 
 class ConfigError(LeafletError):
@@ -96,7 +96,7 @@ class Finding:
     def describe(self, root: Path | None = None) -> str:
         """One line: `path:line: severity: message`, the path relative to `root`."""
         shown = shown_path(self.path, root) if root is not None else str(self.path)
-        return f"{shown}:{self.line}: {self.severity}: {one_line(self.message)}"
+        return one_line(f"{shown}:{self.line}: {self.severity}: {self.message}")
 
 
 def one_line(text: str) -> str:

@@ -63,7 +63,9 @@ def load_state(dist: Path) -> BuildState:
     # described are made again.
     return BuildState(
         {key: plan for key, plan in plans.items() if isinstance(plan, dict)
-         and isinstance(plan.get("outputs"), list)} if isinstance(plans, dict) else {},
+         and isinstance(plan.get("outputs"), list)
+         and all(isinstance(output, str) for output in plan["outputs"])}
+        if isinstance(plans, dict) else {},
         {name: record for name, record in outputs.items() if isinstance(record, dict)
          and isinstance(record.get("key"), str) and isinstance(record.get("sha256"), str)}
         if isinstance(outputs, dict) else {})
@@ -117,9 +119,19 @@ def pipeline_version() -> str:
 
 
 def file_hash(path: Path) -> str:
-    """The file's SHA-256, or "" when it cannot be read."""
+    """The SHA-256 of a regular file, read in chunks; of a link, its text (what it points
+    to is read, if ever, through the input checks); "" for anything else or unreadable. A
+    link to /dev/zero must not be read to the end of memory."""
     try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
+        if path.is_symlink():
+            return hashlib.sha256(b"link:" + os.readlink(path).encode()).hexdigest()
+        if not path.is_file():
+            return ""
+        digest = hashlib.sha256()
+        with path.open("rb") as stream:
+            while chunk := stream.read(1 << 20):
+                digest.update(chunk)
+        return digest.hexdigest()
     except OSError:
         return ""
 

@@ -15,6 +15,7 @@ from .errors import LeafletError
 # A leaflet is some 10 KB of Markdown and a catalog some 20 KB: a file of megabytes is a
 # mistake, and laying it out would take minutes and gigabytes.
 MAX_INPUT_BYTES = 512 * 1024
+MAX_DOCUMENT_BYTES = 64 * 1024  # some 10,000 words: thirty A5 pages
 
 
 def read_input(path: Path, root: Path, error: type[LeafletError] = LeafletError,
@@ -30,6 +31,17 @@ def read_input(path: Path, root: Path, error: type[LeafletError] = LeafletError,
         raise error(path, None, f"{size / 1024:.0f} KB: larger than any leaflet or catalog "
                     f"should be (at most {limit // 1024} KB); is it the right file?")
     return real.read_bytes()
+
+
+def checked_folder(path: Path, root: Path, error: type[LeafletError] = LeafletError) -> None:
+    """Refuse to write `path` unless its folder really lies inside `root`: a folder of the
+    project that is a link (locales/en/follows -> elsewhere) would send the file out."""
+    folder = path.parent
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    if not folder.resolve().is_relative_to(root.resolve()):
+        raise error(path, None, f"{folder.name}/ leads outside the project (a link?): "
+                    "nothing is written there")
 
 
 def checked_path(path: Path, root: Path, error: type[LeafletError] = LeafletError) -> Path:
@@ -50,12 +62,13 @@ def checked_path(path: Path, root: Path, error: type[LeafletError] = LeafletErro
     return real
 
 
-def read_input_text(path: Path, root: Path, error: type[LeafletError] = LeafletError) -> str:
+def read_input_text(path: Path, root: Path, error: type[LeafletError] = LeafletError,
+                    limit: int = MAX_INPUT_BYTES) -> str:
     """`read_input` decoded as UTF-8, a byte order mark at its start left out.
 
     Raises `error` with the line of the first byte that is not UTF-8.
     """
-    data = read_input(path, root, error)
+    data = read_input(path, root, error, limit)
     try:
         return data.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError as problem:

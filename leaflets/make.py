@@ -11,7 +11,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from .catalogs import TERMINOLOGY, load_terminology, load_translations, po_path
+from .catalogs import TERMINOLOGY, load_translations, po_path
 from .config import Publication
 from .cover import draw_cover
 from .epub import BookTexts, Chapter, make_epub
@@ -22,7 +22,7 @@ from .pdf import PdfJob, RenderedPdf, write_pdf
 from .profiles import PROFILES, Profile
 from .project import Project, Target
 from .render import BookChapter, DocumentRecord, PageContext, Renderer
-from .terminology import approved_terms, glossary_for_readers, read_glossary, term_links
+from .terminology import glossary_for_readers, term_links
 
 
 @dataclass(frozen=True)
@@ -166,17 +166,10 @@ def glossary_links(project: Project, lang: str) -> tuple[TermLink, ...]:
     forms (none where the glossary is not translated yet)."""
     publication = project.publication
     glossary = project.markups.get((lang, publication.glossary or ""))
-    source = project.contents.get(publication.source_language, publication.glossary or "")
-    if glossary is None or source is None:
+    if glossary is None:
         return ()
-    terms = read_glossary(source)
-    if lang == publication.source_language:
-        forms = [(term.source, term.plural) for term in terms]
-    else:
-        forms = [(entry.singular, entry.plural)
-                 for entry in approved_terms(terms, load_terminology(publication, lang))
-                 if entry.singular is not None]
-    return term_links(forms, glossary.headings, f"{publication.glossary}.xhtml")
+    return term_links(project.term_forms(lang), glossary.headings,
+                      f"{publication.glossary}.xhtml")
 
 
 def source_date(project: Project, lang: str) -> datetime.datetime:

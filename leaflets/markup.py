@@ -17,7 +17,7 @@ from markdown.treeprocessors import Treeprocessor
 
 from .content import Document
 from .errors import ContentError
-from .sanitise import sanitise
+from .sanitise import sanitise, without_pipeline_attributes
 from .typography import TypographyExtension
 
 MARKDOWN_EXTENSIONS = ["tables", "footnotes", "def_list", "abbr", "sane_lists", "toc"]
@@ -177,6 +177,16 @@ class SemanticsTreeprocessor(Treeprocessor):
                     element.remove(rule)
 
 
+class RawHtmlTreeprocessor(Treeprocessor):
+    """Takes from the raw HTML an editor typed the attributes the pipeline reserves for its
+    own elements (ids, classes, roles), before the raw HTML goes back into the page."""
+
+    def run(self, root: ElementTree.Element) -> None:
+        stash = self.md.htmlStash.rawHtmlBlocks
+        stash[:] = [without_pipeline_attributes(chunk) if isinstance(chunk, str) else chunk
+                    for chunk in stash]
+
+
 class SemanticsExtension(Extension):
     def __init__(self, document: Document, media_root: Path, id_prefix: str = "") -> None:
         super().__init__()
@@ -188,6 +198,7 @@ class SemanticsExtension(Extension):
 
     def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 (Python-Markdown's API)
         md.treeprocessors.register(SemanticsTreeprocessor(md, self), "semantics", 3)
+        md.treeprocessors.register(RawHtmlTreeprocessor(md), "raw-html", 1)
 
     def check_image(self, element: ElementTree.Element) -> None:
         src = element.get("src", "")
@@ -196,6 +207,10 @@ class SemanticsExtension(Extension):
         if not alt:
             self.errors.append(ContentError(self.document.path, line, f"image '{src}' has no "
                                             "alt text: describe it, as in ![a knee joint](...)"))
+        if re.search(r"[%?#\\]", src):
+            self.errors.append(ContentError(self.document.path, line, f"image '{src}': write "
+                                            "a plain relative path, without %, ?, # or \\"))
+            return
         if "://" in src or src.startswith(("/", "data:")) or ":" in src.split("/")[0]:
             self.errors.append(ContentError(self.document.path, line, f"image '{src}': only "
                                             "images inside the project's content/ folder can "
@@ -230,6 +245,8 @@ LINK_SCHEMES = {"http", "https", "mailto", "tel"}
 # The formats every output can show (EPUB core media types WeasyPrint draws too). SVG is
 # left out: it can carry scripts and remote references, and no output is the better for it.
 IMAGE_FORMATS = {"PNG": "PNG", "JPEG": "JPEG", "GIF": "GIF", "WEBP": "WebP"}
+IMAGE_SUFFIXES = {"PNG": {".png"}, "JPEG": {".jpg", ".jpeg"}, "GIF": {".gif"},
+                  "WEBP": {".webp"}}
 MAX_IMAGE_PIXELS = 25_000_000  # 5000 x 5000: far more than 300 dpi across an A4 page
 MAX_IMAGE_BYTES = 10 * 1024 * 1024
 
@@ -237,6 +254,12 @@ MAX_IMAGE_BYTES = 10 * 1024 * 1024
 def image_problem(path: Path) -> str | None:
     """Why the image at `path` cannot go into a leaflet, read from its header alone (a
     small file can claim gigapixels that decoding would need gigabytes for); None if it can."""
+    suffixes = sorted(set().union(*IMAGE_SUFFIXES.values()))
+    if path.suffix.lower() == ".svg":
+        return "an SVG drawing can carry scripts and remote references: export it as PNG"
+    if path.suffix.lower() not in suffixes:
+        return (f"an image's name must end in {', '.join(suffixes)} (found "
+                f"'{path.suffix or 'no extension'}')")
     if path.stat().st_size > MAX_IMAGE_BYTES:
         return f"{path.stat().st_size // (1024 * 1024)} MB, over {MAX_IMAGE_BYTES // 2**20} MB"
     try:
@@ -249,6 +272,8 @@ def image_problem(path: Path) -> str | None:
                 "exported as PNG)")
     if kind not in IMAGE_FORMATS:
         return f"{kind} images cannot be shown in every output: use PNG or JPEG"
+    if path.suffix.lower() not in IMAGE_SUFFIXES[kind]:
+        return f"a {IMAGE_FORMATS[kind]} image named '{path.suffix}': rename it"
     if width * height > MAX_IMAGE_PIXELS:
         return (f"{width} x {height} pixels, over the {MAX_IMAGE_PIXELS // 10**6} megapixels "
                 "a leaflet can use: make it smaller")

@@ -11,9 +11,11 @@ from pathlib import Path
 from .catalogs import (DOMAIN, TERMINOLOGY, load_terminology, load_translations,
                        markup_findings, po_path, read_catalog)
 from .characters import invisible_findings
+from .readability import long_sentence_findings
 from .config import Publication, load_publication
 from .content import Contents, Document, front_matter_line, load_contents
 from .errors import ConfigError, Finding, InputErrors, LeafletError, raise_if_any
+from .inputs import read_input_text
 from .markup import Markup, render_markdown
 from .sanitise import removed_html
 from .structure import structure_findings
@@ -57,6 +59,20 @@ class Project:
 
     def slugs_in(self, lang: str) -> list[str]:
         return [document.slug for document in self.contents.documents(lang)]
+
+    def term_forms(self, lang: str) -> list[tuple[str, str | None]]:
+        """The key terms in `lang`, (singular, plural): the French glossary's, or their
+        approved renderings (those with none yet left out)."""
+        publication = self.publication
+        source = self.contents.get(publication.source_language, publication.glossary or "")
+        if source is None:
+            return []
+        terms = read_glossary(source)
+        if lang == publication.source_language:
+            return [(term.source, term.plural) for term in terms]
+        return [(entry.singular, entry.plural)
+                for entry in approved_terms(terms, load_terminology(publication, lang))
+                if entry.singular is not None]
 
 
 def load_project(root: Path) -> Project:
@@ -111,7 +127,12 @@ def missing_style_files(publication: Publication) -> list[LeafletError]:
     output is written, rather than by WeasyPrint halfway through a build."""
     errors: list[LeafletError] = []
     for sheet in sorted(publication.styles_dir.glob("*.css")):
-        for number, line in enumerate(sheet.read_text(encoding="utf-8").splitlines(), 1):
+        try:
+            text = read_input_text(sheet, publication.root, ConfigError)
+        except ConfigError as error:
+            errors.append(error)
+            continue
+        for number, line in enumerate(text.splitlines(), 1):
             for reference in CSS_URL.findall(line):
                 if ":" in reference or (sheet.parent / reference).exists():
                     continue
@@ -137,6 +158,7 @@ def check_findings(project: Project, languages: tuple[str, ...] = (),
         for document in project.contents.documents(lang):
             text = document.path.read_text(encoding="utf-8").removeprefix("\ufeff")
             findings += invisible_findings(document.path, text)
+            findings += long_sentence_findings(document)
             findings += [Finding(document.path, document.body_line + number, "html",
                                  f"raw HTML: {what} removed (content is untrusted: scripts, "
                                  "frames, forms, raw images and styles never reach a page)",

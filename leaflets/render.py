@@ -81,8 +81,13 @@ class Renderer:
         return escape(apply(plain, rules_for(self.lang)))
 
     def long_date(self, value: datetime.date) -> str:
-        """`value` as the page's locale writes it in full ("24 novembre 2026")."""
-        return format_date(value, format="long", locale=self.context.publication.locale(self.lang))
+        """`value` as the page's locale writes it in full ("24 novembre 2026"). French writes
+        the first of the month as an ordinal ("1er décembre"), which CLDR does not."""
+        written = format_date(value, format="long",
+                              locale=self.context.publication.locale(self.lang))
+        if self.lang == "fr" and value.day == 1 and written.startswith("1 "):
+            written = "1er" + written[1:]
+        return written
 
     def language_name(self, code: str) -> str:
         """`code`'s name in the page's language ("anglais" on a French page)."""

@@ -25,8 +25,8 @@ ALLOWED_ATTRIBUTES = {
     "*": {"id", "class", "title", "role", "epub:type", "lang"},
     "a": {"href"},
     "img": {"src", "alt"},
-    "th": {"style", "colspan", "rowspan"},
-    "td": {"style", "colspan", "rowspan"},
+    "th": {"style"},  # Markdown's tables never span: a huge colspan would exhaust memory
+    "td": {"style"},
     "ol": {"start"},
 }
 URL_SCHEMES = {"http", "https", "mailto", "tel"}
@@ -70,6 +70,17 @@ def visible_text(markdown: str) -> str:
     if "<" not in markdown and "&" not in markdown:
         return markdown
     return html.unescape(nh3.clean(markdown, tags=set(), strip_comments=True))
+
+
+# Attributes the pipeline gives its own elements: in raw HTML they could hide a paragraph
+# (class="footnote-backref" is not shown), or take an id the book's contents point to.
+PIPELINE_ATTRIBUTE = re.compile(r"""\s(?:id|class|role|epub:type|aria-[\w-]+)\s*=\s*"""
+                                r"""(?:"[^"]*"|'[^']*'|[^\s>]*)""", re.IGNORECASE)
+
+
+def without_pipeline_attributes(raw_html: str) -> str:
+    """`raw_html` (what an editor typed) without the attributes the pipeline reserves."""
+    return re.sub(r"<[^<>]*>", lambda tag: PIPELINE_ATTRIBUTE.sub("", tag.group(0)), raw_html)
 
 
 def _followable(href: str | None) -> bool:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from babel.messages.catalog import Catalog
 
-from .blocks import Block, blocks
+from .blocks import Block, blocks, unquoted
 from .content import Document
 from .errors import Finding, excerpt
 from .files import shown_path
@@ -161,7 +161,7 @@ def check_translation(source: Document, translation: Document,
         french = term_pattern(entry.term.source, entry.term.plural, elision=True)
         expected = term_pattern(entry.singular, entry.plural)
         for source_block, target_block in pairs:
-            if (french.search(_unquoted(source_block.text))
+            if (french.search(unquoted(source_block.text))
                     and not expected.search(target_block.text)):
                 findings.append(Finding(
                     translation.path, target_block.line, "term",
@@ -212,8 +212,3 @@ def _aligned_by_section(source: list[Block], target: list[Block]) -> list[tuple[
     if len(source_sections) != len(target_sections):
         return [(whole(source_sections), whole(target_sections))]
     return list(zip(source_sections, target_sections))
-
-
-def _unquoted(text: str) -> str:
-    """`text` without its quotations: a quoted title is cited as it is, not translated."""
-    return re.sub(r'"[^"]*"|«[^»]*»|\u201c[^\u201d]*\u201d', " ", text)

@@ -18,7 +18,7 @@ from .config import Publication
 from .content import Document, front_matter_line, read_document
 from .errors import ContentError, Finding, LeafletError
 from .files import shown_path, write_atomically
-from .inputs import read_input, read_input_text
+from .inputs import checked_folder, read_input, read_input_text
 from .blocks import Block, align, blocks
 
 FOLLOWS_DIR = "follows"
@@ -291,9 +291,12 @@ def accept(publication: Publication, lang: str, slug: str,
         updated = with_front_matter(updated, "review", review)
     # The translation first: should the second write fail, it is marked draft against a
     # French it does not yet follow, never "reviewed" against one nobody compared it with.
+    followed = follows_path(publication, lang, slug)
+    for path in (translation_path, followed):
+        checked_folder(path, publication.root, ContentError)
     if updated != text:
         write_atomically(translation_path, updated.encode("utf-8"))
-    write_atomically(follows_path(publication, lang, slug), french)
+    write_atomically(followed, french)
     return Acceptance(translation_path, follows_path(publication, lang, slug), source.version,
                       review, review_reset=translation.review == "reviewed" and review == "draft")
 

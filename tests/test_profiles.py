@@ -97,7 +97,7 @@ def half_page_numbers(path, total):
 
 
 def test_booklet_of_four_pages_is_one_sheet_in_reading_order_once_folded(dist):
-    path = dist / "fr" / "cancers.booklet.pdf"
+    path = dist / "fr" / "limites.booklet.pdf"
     page = PdfReader(path).pages[0]
     assert (float(page.mediabox.width), float(page.mediabox.height)) == \
         pytest.approx((297 * MM, 210 * MM), abs=1)

@@ -3,7 +3,9 @@ characters, signals and a failing machine. Each case on a copy of the 'minimal' 
 a clear line naming the file, the right exit status, no traceback, nothing read or written
 outside the project, no secret in any output or message, and no process left behind."""
 
+import json
 import os
+import shutil
 import signal
 import struct
 import subprocess
@@ -398,3 +400,191 @@ def test_clean_waits_for_a_build_to_end(project):
     stdout, stderr = clean.communicate(timeout=30)
     assert clean.returncode == 0 and "waiting for it to end" in stderr
     assert not (project / "dist").exists()
+
+
+# Second look: what a first fix let through ---------------------------------------------------
+
+@pytest.mark.parametrize("hiding", [
+    "*[zz]: {text}",  # an abbreviation's definition prints nothing
+    "[Why this leaflet]: https://example.org \"{text}\"",  # nor does a link's definition
+])
+def test_a_paragraph_hidden_in_a_markdown_definition_is_missing_for_check(project, hiding):
+    english = project / "content" / "en" / "seconde.md"
+    edit(english, "Talk to your doctor: they know you.",
+         hiding.format(text="Talk to your doctor: they know you."))
+    run = run_cli(project, "check")
+    assert run.status == 1
+    assert any("the French paragraph (content/fr/seconde.md:" in line and "is missing" in line
+               for line in run.stdout.splitlines()), run.stdout
+
+
+def test_raw_html_cannot_borrow_the_pipelines_classes_ids_or_spans(project):
+    english = project / "content" / "en" / "seconde.md"
+    edit(english, "Talk to your doctor: they know you.",
+         '<span class="footnote-backref" id="premiere-title" role="doc-noteref">Talk to your '
+         'doctor: they know you.</span>\n\n<table><tr><td colspan="100000000">x</td></tr>'
+         '</table>')
+    run = run_cli(project, "--lang", "en", "--profile", "screen")
+    assert run.status == 0, run.stderr
+    assert "Talk to your doctor: they know you." in " ".join(
+        pdf_text(project / "dist" / "en" / "seconde.pdf").split())
+    chapter = Epub(project / "dist" / "en" / "fixture-book.epub").read("en/seconde.xhtml")
+    assert b"footnote-backref" not in chapter and b"colspan" not in chapter
+    assert chapter.count(b'id="premiere-title"') == 0
+
+
+def test_characters_written_as_escapes_are_seen_as_what_they_print(project):
+    english = project / "content" / "en" / "seconde.md"
+    edit(english, "title: Second test leaflet", 'title: "Second \\u202Etest leaflet"')
+    edit(english, "they know you.", "they know you &#x202E;-70&#x202C; &#xAD;.")
+    lines = run_cli(project, "check").stdout.splitlines()
+    assert any(line.startswith("content/en/seconde.md:2: error: U+202E") for line in lines)
+    assert any(line.startswith("content/en/seconde.md:9: error: U+202E") for line in lines)
+    assert any(line.startswith("content/en/seconde.md:9: warning: U+00AD") for line in lines)
+    edit(english, "&#xAD;", "&#xFFFE;")
+    run = run_cli(project, "check")
+    assert run.status == 2
+    assert ("content/en/seconde.md:9: the character U+FFFE cannot be printed: remove it"
+            in run.stderr)
+
+
+@pytest.mark.parametrize("old, new, message", [
+    ('msgstr "Contents"', 'msgstr "Con\\uFFFEtents"', None),  # PO has no \\u escape: literal
+    ('msgstr "Contents"', 'msgstr "Con\ufffetents"',
+     "holds the character U+FFFE, which no page can hold"),
+    ('msgstr "Phone: %(phone)s"', 'msgstr "Phone: %(phone)10000000s"',
+     "is not a valid label"),
+    ('msgstr "Phone: %(phone)s"', 'msgstr "Phone: 08 99 00 00 00 (premium line)"',
+     "must keep every placeholder of the msgid (phone)"),
+])
+def test_a_translation_that_would_change_or_break_the_page_is_refused(project, old, new,
+                                                                        message):
+    catalog = project / "locales" / "en" / "LC_MESSAGES" / "messages.po"
+    edit(catalog, old, new)
+    run = run_cli(project, "check")
+    if message is None:
+        assert run.status in (0, 1) and "Traceback" not in run.stderr
+        return
+    assert run.status == 2
+    assert message in run.stderr and "internal error" not in run.stderr
+
+
+def test_the_labels_format_check_does_not_trust_the_catalogs_references(project):
+    catalog = project / "locales" / "en" / "LC_MESSAGES" / "messages.po"
+    text = catalog.read_text(encoding="utf-8")
+    start = text.index('msgid "Sommaire"')
+    header = text.rfind("\n\n", 0, start)
+    entry = text[header:start]
+    catalog.write_text(text.replace(entry, "\n\n", 1).replace('msgstr "Contents"',
+                                                              'msgstr "Contents 100%"'),
+                       encoding="utf-8")
+    run = run_cli(project, "check")
+    assert run.status == 2 and "msgstr of 'Sommaire' is not a valid label" in run.stderr
+
+
+@pytest.mark.parametrize("name, src, message", [
+    ("a%20b.png", "../images/a%20b.png", "write a plain relative path, without %, ?, # or \\"),
+    ("c.png", "../images/c.png?x=.png", "write a plain relative path"),
+    ("premiere.xhtml", "../images/premiere.xhtml", "an image's name must end in"),
+    ("noext", "../images/noext", "an image's name must end in"),
+])
+def test_an_image_is_named_and_typed_as_it_is(project, name, src, message):
+    (project / "content" / "images" / name).write_bytes(png_header(10, 10))
+    edit(project / "content" / "fr" / "seconde.md", "il vous connaît.",
+         f"il vous connaît.\n\n![Une image]({src})")
+    run = run_cli(project)
+    assert run.status == 2
+    assert message in run.stderr and "internal error" not in run.stderr
+
+
+def test_a_paragraph_too_long_to_lay_out_in_time_is_refused(project):
+    edit(project / "content" / "en" / "seconde.md", "Talk to your doctor: they know you.",
+         "[" * 8000)
+    started = time.perf_counter()
+    run = run_cli(project, "check")
+    assert run.status == 2
+    assert ("content/en/seconde.md:9: a paragraph of over 2000 characters: no reader "
+            "follows it; split it") in run.stderr
+    assert time.perf_counter() - started < 30  # never parsed (a guard, not a benchmark)
+
+
+def test_a_link_to_an_endless_file_is_never_read(project):
+    (project / "content" / "en" / "notes.txt").symlink_to("/dev/zero")
+    run = subprocess.run(build_command(project, "--lang", "en", "--format", "epub"),
+                         capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+
+
+@pytest.mark.parametrize("folder, command", [
+    ("locales/en/follows", ("accept", "en/seconde")),
+    ("locales/en/LC_MESSAGES", ("catalogs",)),
+])
+def test_nothing_is_written_through_a_folder_that_leads_outside(project, tmp_path, folder,
+                                                                 command):
+    outside = tmp_path / "outside"
+    shutil.copytree(project / folder, outside)
+    before = snapshot(outside)
+    shutil.rmtree(project / folder)
+    (project / folder).symlink_to(outside)
+    run = run_cli(project, *command)
+    assert run.status == 2, run.stdout + run.stderr
+    assert "outside the project" in run.stderr  # read or written: refused either way
+    assert snapshot(outside) == before
+
+
+def test_a_language_folder_of_dist_that_leads_outside_gets_nothing(project, tmp_path):
+    victim = tmp_path / "victim"
+    victim.mkdir()
+    (victim / ".keep.tmp").write_text("not the pipeline's")
+    (project / "dist").mkdir()
+    (project / "dist" / "en").symlink_to(victim)
+    run = run_cli(project, "--format", "epub")
+    assert run.status == 1
+    assert "failed dist/en/fixture-book.epub: dist/en/fixture-book.epub: en/ leads outside " \
+        "the project" in run.stderr
+    assert sorted(path.name for path in victim.iterdir()) == [".keep.tmp"]
+    assert (project / "dist" / "fr" / "fixture-book.epub").exists()
+
+
+@pytest.mark.parametrize("edit_args, message", [
+    (("content/en/seconde.md", "title: Second test leaflet",
+      "title: Second test leaflet\nsummary2: " + "[" * 3000 + "]" * 3000),
+     "content/en/seconde.md:2: front matter nested too deeply"),
+    (("locales/en/LC_MESSAGES/messages.po", "charset=utf-8", "charset=rot13"),
+     "locales/en/LC_MESSAGES/messages.po: invalid PO header"),
+    (("locales/en/LC_MESSAGES/messages.po", "plural=(n != 1);", "plural=(n != 1;"),
+     "locales/en/LC_MESSAGES/messages.po: invalid PO header"),
+])
+def test_more_broken_inputs_are_clear_errors_not_internal_ones(project, edit_args, message):
+    path, old, new = edit_args
+    edit(project / path, old, new)
+    run = run_cli(project, "check")
+    assert run.status == 2, run.stderr
+    assert message in run.stderr and "internal error" not in run.stderr
+
+
+def test_a_title_of_one_endless_word_still_draws_a_cover(project):
+    catalog = project / "locales" / "en" / "LC_MESSAGES" / "messages.po"
+    edit(catalog, 'msgstr "Relieving pain with the help of imaging"',
+         f'msgstr "{"Relieving" * 2000}"')
+    run = run_cli(project, "--lang", "en", "--format", "epub")
+    assert run.status == 0, run.stderr
+
+
+def test_a_build_record_with_outputs_of_the_wrong_kind_is_ignored(project):
+    assert run_cli(project, "--format", "epub").status == 0
+    record = project / "dist" / ".build-state.json"
+    state = json.loads(record.read_text())
+    for plan in state["plans"].values():
+        plan["outputs"] = [["x"]]
+    record.write_text(json.dumps(state))
+    run = run_cli(project, "--format", "epub")
+    assert run.status == 0, run.stderr
+
+
+def test_a_file_name_cannot_write_to_the_terminal(project):
+    name = "x\x1b[31mRED\x1b[0m.md"
+    (project / "content" / "en" / name).write_text("---\ntitle: x\n---\n", encoding="utf-8")
+    for args in (("check",), ("status",)):
+        run = run_cli(project, *args)
+        assert "\x1b" not in run.stdout + run.stderr, args
