@@ -84,7 +84,7 @@ def test_an_old_english_rendering_is_forbidden_and_check_names_the_leaflet(tmp_p
 
     project = copy_real_project(tmp_path / "project")
     english = project / "content" / "en" / "colonne-vertebrale.md"
-    edit(english, "sciatica or femoral nerve pain, a pain", "sciatica or cruralgia, a pain")
+    edit(english, "sciatica or femoral nerve pain: pain", "sciatica or cruralgia: pain")
     run = run_cli(project, "check", "--lang", "en")
     assert run.status == 1
     assert any(line.startswith("content/en/colonne-vertebrale.md:15: error: [What is this "

@@ -82,7 +82,7 @@ def test_the_glossary_becomes_the_terminology_template(tmp_path):
     infiltration = template.get("Infiltration")
     assert infiltration.id == ("Infiltration", "infiltrations")
     assert infiltration.locations == [("content/fr/glossaire.md", 74)]
-    assert infiltration.auto_comments[0].startswith("Injection d'un produit")
+    assert infiltration.auto_comments[0].startswith("Piqûre qui dépose un produit")
     lines = (project / "content" / "fr" / "glossaire.md").read_text().splitlines()
     assert lines[73] == "## Infiltration / infiltrations"
 
