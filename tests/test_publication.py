@@ -160,3 +160,24 @@ def test_ebook_pages_nest_headings_without_gaps_and_pair_semantics_with_roles(re
     assert kinds == {"cover": "cover.xhtml", "toc": "nav.xhtml",
                      "bodymatter": f"{lang}/algoradiologie.xhtml",
                      "glossary": f"{lang}/glossaire.xhtml"}
+
+
+
+def test_no_run_of_six_words_comes_from_the_article_but_its_cited_title():
+    """The article gives the facts, never the sentences: only its title, quoted in the
+    credits, shares six words in a row with a leaflet. The article is not in the repository:
+    tests/reference/article-shingles.txt holds a hash of each of its runs of six words."""
+    import sys
+
+    from conftest import REPO
+
+    sys.path.insert(0, str(REPO / "tests" / "reference"))
+    from make_shingles import RUN, shingles, words
+
+    article = set((REPO / "tests" / "reference" / "article-shingles.txt").read_text().split())
+    assert len(article) > 1500  # the whole article, not an empty file
+    for path in sorted((REPO / "content" / "fr").glob("*.md")):
+        text = path.read_text(encoding="utf-8")
+        copied = shingles(text) & article
+        runs = [" ".join(words(text)[i:i + RUN]) for i in range(len(words(text)) - RUN + 1)]
+        assert not copied, (path.name, [run for run in runs if shingles(run) & copied])
