@@ -151,9 +151,9 @@ def incremental(project: Path) -> list[dict]:
     scenarios = [
         ("nothing to do", lambda: None),
         ("one French paragraph", lambda: edit(project / "content/fr/cancers.md",
-                                              r"Votre médecin cherche", "Votre médecin recherche")),
+                                              r"cherchent d'abord", "recherchent d'abord")),
         ("one English paragraph", lambda: edit(project / "content/en/cancers.md",
-                                               r"Your doctor first", "Your doctor will first")),
+                                               r"first look for", "look first for")),
         ("one stylesheet (leaflet.css)", lambda: (project / "styles/leaflet.css").write_text(
             (project / "styles/leaflet.css").read_text() + "\n/* changed */\n")),
     ]
