@@ -25,8 +25,8 @@ from jinja2.ext import babel_extract
 from .errors import excerpt
 from .config import PUBLICATION_FILE, Publication
 from .content import read_document
-from .errors import CatalogError, Finding
-from .files import write_atomically
+from .errors import CatalogError, Finding, raise_if_any
+from .files import write_all
 from .characters import first_unprintable
 from .inputs import checked_folder, read_input, read_input_text
 from .terminology import read_glossary
@@ -108,20 +108,30 @@ def extract_terminology(publication: Publication) -> Catalog | None:
 
 def update_catalogs(publication: Publication,
                     now: datetime.datetime | None = None) -> list[CatalogChange]:
-    """Extract the templates, then update and compile every target language's catalogs.
+    """Extract the templates, then update and compile every target language's catalogs:
+    every file is written, or none (a problem found in any leaves them all as they were).
 
     Files are rewritten only when their messages change, so a catalog run that changes
     nothing leaves no diff. Changed msgids become fuzzy with the previous msgid kept.
     """
+    changes, files = catalog_files(publication, now)
+    write_all(files)
+    return changes
+
+
+def catalog_files(publication: Publication, now: datetime.datetime | None = None
+                  ) -> tuple[list[CatalogChange], list[tuple[Path, bytes]]]:
+    """What `update_catalogs` would do, and the files it would write: nothing is written."""
     now = now or datetime.datetime.now(datetime.timezone.utc)
     templates = {DOMAIN: extract_messages(publication),
                  TERMINOLOGY: extract_terminology(publication)}
-    changes = []
+    changes: list[CatalogChange] = []
+    files: list[tuple[Path, bytes]] = []
     for domain, template in templates.items():
         if template is None:
             continue
-        changes.append(_write_if_changed(template_path(publication, domain), template, now,
-                                         publication.root))
+        changes.append(_changed(template_path(publication, domain), template, now,
+                                publication.root, files))
         for lang in publication.target_languages:
             path = po_path(publication, lang, domain)
             if path.exists():
@@ -131,12 +141,12 @@ def update_catalogs(publication: Publication,
             else:
                 catalog = _new_catalog(publication, lang, template.header_comment)
                 catalog.update(template)
-            changes.append(_write_if_changed(path, catalog, now, publication.root))
+            changes.append(_changed(path, catalog, now, publication.root, files))
             buffer = io.BytesIO()
             write_mo(buffer, catalog)  # fuzzy entries left out, as msgfmt does
             checked_folder(path, publication.root, CatalogError)
-            write_atomically(path.with_suffix(".mo"), buffer.getvalue())
-    return changes
+            files.append((path.with_suffix(".mo"), buffer.getvalue()))
+    return changes, files
 
 
 def load_terminology(publication: Publication, lang: str) -> Catalog | None:
@@ -145,9 +155,7 @@ def load_terminology(publication: Publication, lang: str) -> Catalog | None:
     if not path.exists() and not path.is_symlink():
         return None
     catalog = read_catalog(path, lang, publication.root)
-    errors = message_errors(catalog, path)
-    if errors:
-        raise errors[0] if len(errors) == 1 else ExceptionGroup(str(path), errors)
+    raise_if_any(message_errors(catalog, path))
     return catalog
 
 
@@ -159,9 +167,10 @@ def _new_catalog(publication: Publication, lang: str | None, header: str = "") -
                    charset="utf-8", fuzzy=False)
 
 
-def _write_if_changed(path: Path, catalog: Catalog, now: datetime.datetime,
-                      root: Path) -> CatalogChange:
-    """Write `catalog` unless only its dates would change; stamp the dates when it does."""
+def _changed(path: Path, catalog: Catalog, now: datetime.datetime, root: Path,
+             files: list[tuple[Path, bytes]]) -> CatalogChange:
+    """Add `catalog` to `files` unless only its dates would change; stamp the dates when
+    it does."""
     existed = path.exists()
     if existed:
         previous = read_catalog(path, None, root)
@@ -174,7 +183,7 @@ def _write_if_changed(path: Path, catalog: Catalog, now: datetime.datetime,
     else:
         catalog.revision_date = now
     checked_folder(path, root, CatalogError)
-    write_atomically(path, _serialise(catalog))
+    files.append((path, _serialise(catalog)))
     return CatalogChange(path, "updated" if existed else "created")
 
 
@@ -335,9 +344,7 @@ def load_translations(publication: Publication, lang: str) -> gettext.NullTransl
     if not path.exists():
         return gettext.NullTranslations()
     catalog = read_catalog(path, lang, publication.root)
-    errors = message_errors(catalog, path, label_ids(publication))
-    if errors:
-        raise errors[0] if len(errors) == 1 else ExceptionGroup(str(path), errors)
+    raise_if_any(message_errors(catalog, path, label_ids(publication)))
     buffer = io.BytesIO()
     write_mo(buffer, catalog, use_fuzzy=False)
     buffer.seek(0)

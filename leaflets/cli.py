@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TextIO
 
 from .build import FORMATS, BuildOptions, build
-from .errors import InputErrors, LeafletError, one_line
+from .errors import LeafletError, one_line
 from .files import shown_path
 from .profiles import PROFILE_CHOICES
 
@@ -41,13 +41,12 @@ def main(argv: list[str] | None = None, stdout: TextIO | None = None,
     previous_handler = _terminate_like_interrupt()
     try:
         return _run(args, root, stdout)
-    except InputErrors as errors:
-        for error in errors.errors:
-            print(error.describe(root), file=stderr)
-        print(f"{len(errors.errors)} problem(s) in the input: nothing was written.", file=stderr)
-        return 2
     except LeafletError as error:
-        print(error.describe(root), file=stderr)
+        for problem in error.problems:
+            print(problem.describe(root), file=stderr)
+        if any(problem.path is not None for problem in error.problems):  # not a usage slip
+            print(f"{len(error.problems)} problem(s) in the input: nothing was written.",
+                  file=stderr)
         return 2
     except Terminated:
         print("terminated: the outputs already written are complete; run again to finish.",

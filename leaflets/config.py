@@ -213,27 +213,26 @@ class _Reader:
         return code
 
 
-def load_publication(root: Path) -> Publication:
-    """Read and validate `root/publication.yml`.
+def load_publication(root: Path, text: str | None = None) -> Publication:
+    """Read and validate `root/publication.yml`, or `text` as if it were that file (an edit
+    checked before it is written).
 
-    Raises InputErrors holding one ConfigError per problem found.
+    Raises ConfigError, several gathered in one LeafletError when there are several.
     """
     path = root / PUBLICATION_FILE
-    if not path.exists() and not path.is_symlink():
-        raise_if_any([ConfigError(path, None, "publication file not found "
-                                  f"(is {root} the project folder?)")])
+    if text is None and not path.exists() and not path.is_symlink():
+        raise ConfigError(path, None, "publication file not found "
+                          f"(is {root} the project folder?)")
     try:
-        source = read_input_text(path, root, ConfigError)
+        source = read_input_text(path, root, ConfigError) if text is None else text
         document = yaml.compose(source, Loader=NoAliasLoader)
-    except ConfigError as error:
-        raise_if_any([error])
     except RecursionError:
-        raise_if_any([ConfigError(path, None, "invalid YAML: nested too deeply")])
+        raise ConfigError(path, None, "invalid YAML: nested too deeply") from None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 1 if mark else None
         problem = getattr(error, "problem", error)
-        raise_if_any([ConfigError(path, line, f"invalid YAML: {problem}")])
+        raise ConfigError(path, line, f"invalid YAML: {problem}") from None
     reader = _Reader(path)
     publication = _read_publication(reader, root, document)
     raise_if_any(reader.errors)

@@ -65,7 +65,7 @@ class Contents:
 def load_contents(publication: Publication) -> Contents:
     """Read every content file of every language of the publication.
 
-    Raises InputErrors listing every malformed file, unknown document or orphan translation.
+    Raises LeafletError gathering every malformed file, unknown document or orphan translation.
     """
     errors: list[LeafletError] = []
     by_language: dict[str, dict[str, Document]] = {}
@@ -77,10 +77,8 @@ def load_contents(publication: Publication) -> Contents:
                 found[path.stem] = read_document(path, lang,
                                                  lang != publication.source_language,
                                                  root=publication.root)
-            except LeafletError as error:
-                errors.append(error)
-            except ExceptionGroup as group:  # several problems in one front matter
-                errors.extend(group.exceptions)
+            except LeafletError as error:  # of several problems in one front matter, all
+                errors += error.problems
         by_language[lang] = found
     errors += _check_against_publication(publication, by_language)
     raise_if_any(errors)
@@ -122,7 +120,8 @@ def read_document(path: Path, lang: str, is_translation: bool, record: bool = Fa
     follows), which may lack fields added to the format since it was kept. The file must
     really lie inside `root` (by default its own folder): a link out of it is refused.
 
-    Raises ContentError (or an ExceptionGroup of them) naming the file and line.
+    Raises ContentError naming the file and line (several, gathered, when the front matter
+    has several problems).
     """
     text = read_input_text(path, root or path.parent, ContentError, MAX_DOCUMENT_BYTES)
     slug = path.stem
@@ -240,10 +239,7 @@ def _read_fields(path: Path, text: str, front: dict, is_translation: bool,
             and review_due <= last_review:
         problems.append(ContentError(path, line_of("review_due"), f"review_due: {review_due} "
                                      f"is not after last_review ({last_review})"))
-    if problems:
-        if len(problems) == 1:
-            raise problems[0]
-        raise ExceptionGroup("front matter", problems)
+    raise_if_any(problems)
     return {key: (value.strip() if isinstance(value, str) else value)
             for key, value in front.items()}
 

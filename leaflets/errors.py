@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,7 +16,11 @@ from .files import shown_path
 
 
 class LeafletError(Exception):
-    """A problem in the project's input, located in a file (and a line when known)."""
+    """A problem in the project's input, located in a file (and a line when known).
+
+    The one exception a user or translator can cause. Several problems found in one pass
+    travel together as one LeafletError (see `problems` and `raise_if_any`): a caller
+    catches this type alone, and reports every problem it carries."""
 
     def __init__(self, path: Path | str | None, line: int | None, message: str) -> None:
         super().__init__(message)
@@ -23,7 +28,12 @@ class LeafletError(Exception):
         self.line = line
         self.message = message
 
-    def __reduce__(self) -> tuple:
+    @property
+    def problems(self) -> tuple[LeafletError, ...]:
+        """Each problem this error reports, one line each: itself, or those it gathers."""
+        return (self,)
+
+    def __reduce__(self) -> tuple[object, ...]:
         # Made in a worker process, reported by the main one: pickled with all three fields.
         return self.__class__, (self.path, self.line, self.message)
 
@@ -69,16 +79,28 @@ class SystemLibraryError(LeafletError):
     """A library the system must provide (Pango, for WeasyPrint) is missing."""
 
 
-class InputErrors(Exception):
-    """Several input errors found in one pass, reported together."""
+class InputErrors(LeafletError):
+    """Several problems found in one pass, reported together; it stands where its first
+    problem is."""
 
-    def __init__(self, errors: list[LeafletError]) -> None:
-        super().__init__(f"{len(errors)} input error(s)")
-        self.errors = errors
+    def __init__(self, errors: Sequence[LeafletError]) -> None:
+        gathered = tuple(problem for error in errors for problem in error.problems)
+        first = gathered[0]
+        super().__init__(first.path, first.line, first.message)
+        self.errors = gathered
+
+    @property
+    def problems(self) -> tuple[LeafletError, ...]:
+        return self.errors
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return self.__class__, (list(self.errors),)
 
 
-def raise_if_any(errors: list[LeafletError]) -> None:
-    """Raise InputErrors holding `errors` unless the list is empty."""
+def raise_if_any(errors: Sequence[LeafletError]) -> None:
+    """Raise the problems of `errors` as one LeafletError, unless there are none."""
+    if len(errors) == 1:
+        raise errors[0]
     if errors:
         raise InputErrors(errors)
 

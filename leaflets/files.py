@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 from pathlib import Path
@@ -24,6 +25,24 @@ def write_atomically(path: Path, data: bytes) -> None:
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def write_all(files: list[tuple[Path, bytes]]) -> None:
+    """Write every file, each atomically, or none: when one cannot be written (a full
+    disk), those already written get their earlier content back, or go if they are new."""
+    earlier: list[tuple[Path, bytes | None]] = []
+    try:
+        for path, data in files:
+            earlier.append((path, path.read_bytes() if path.is_file() else None))
+            write_atomically(path, data)
+    except BaseException:
+        for path, previous in reversed(earlier):
+            with contextlib.suppress(OSError):  # the first failure is the one to report
+                if previous is None:
+                    path.unlink(missing_ok=True)
+                else:
+                    write_atomically(path, previous)
         raise
 
 

@@ -1,7 +1,8 @@
 """`build.py new-language CODE`: a new target language in the publication, with its catalogs.
 
-The publication file is edited in place, line by line, so that its comments and layout stay
-as the editors wrote them; the result is read back before anything else is written.
+The publication file is edited line by line, so that its comments and layout stay as the
+editors wrote them; the edit and the catalogs are checked before any file is written, and
+then all are written or none.
 """
 
 from __future__ import annotations
@@ -13,10 +14,11 @@ from pathlib import Path
 import yaml
 from babel import Locale, UnknownLocaleError
 
-from .catalogs import CatalogChange, update_catalogs
+from .catalogs import CatalogChange, catalog_files
 from .config import PUBLICATION_FILE, load_publication
-from .errors import ConfigError, InputErrors
-from .files import write_atomically
+from .errors import ConfigError
+from .files import write_all
+from .inputs import checked_folder, read_input_text
 
 
 @dataclass(frozen=True)
@@ -40,18 +42,17 @@ def add_language(root: Path, code: str) -> NewLanguage:
         raise ConfigError(publication.path, None, f"'{code}' is already one of the "
                           "publication's languages")
     path = root / PUBLICATION_FILE
-    original = path.read_text(encoding="utf-8")
+    original = read_input_text(path, root, ConfigError)
     identifier = uuid.uuid5(uuid.NAMESPACE_URL, f"{publication.online_url}{code}/"
                                                 f"{publication.book.slug}")
     edited = _with_language(path, original, code, f"urn:uuid:{identifier}")
-    write_atomically(path, edited.encode("utf-8"))
-    try:
-        publication = load_publication(root)
-    except InputErrors:
-        write_atomically(path, original.encode("utf-8"))  # never leave a file that fails
-        raise
+    # Everything is read and checked before anything is written: a problem anywhere (the
+    # glossary, a catalog) leaves the project as it was, and the command can be run again.
+    publication = load_publication(root, edited)
+    checked_folder(path, root, ConfigError)
+    changes, catalogs = catalog_files(publication)
+    write_all([(path, edited.encode("utf-8")), *catalogs])
     (publication.content_dir / code).mkdir(exist_ok=True)
-    changes = update_catalogs(publication)
     return NewLanguage(code, locale.get_display_name("en") or code,
                        locale.get_display_name(locale) or code,
                        [change for change in changes if code in change.path.parts],

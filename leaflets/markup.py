@@ -16,7 +16,7 @@ from markdown import Extension, Markdown
 from markdown.treeprocessors import Treeprocessor
 
 from .content import Document
-from .errors import ContentError
+from .errors import ContentError, raise_if_any
 from .sanitise import sanitise, without_pipeline_attributes
 from .typography import TypographyExtension
 
@@ -64,7 +64,7 @@ def render_markdown(document: Document, media_root: Path,
     term of `term_links` becomes a link to its glossary entry; `id_prefix` starts every id
     (and every link to one), so that several documents can share a page.
 
-    Raises ContentError (or an ExceptionGroup of them) for an image that is missing, lies
+    Raises ContentError (gathering several) for an image that is missing, lies
     outside the project's content, or has no alt text.
     """
     if problem := nesting_problem(document):
@@ -80,10 +80,7 @@ def render_markdown(document: Document, media_root: Path,
         fragment = md.convert(document.body)
     except RecursionError:  # raw HTML nested past what the nesting check reads in lines
         raise ContentError(document.path, None, NESTED_TOO_DEEPLY) from None
-    if semantics.errors:
-        if len(semantics.errors) == 1:
-            raise semantics.errors[0]
-        raise ExceptionGroup(f"{document.path}", semantics.errors)
+    raise_if_any(semantics.errors)
     # Raw HTML included: content is untrusted input.
     fragment = sanitise(fragment, {image.src for image in semantics.images})
     if _depth(fragment) > MAX_NESTING * 3:  # lists, items and paragraphs, or raw HTML

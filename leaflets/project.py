@@ -14,7 +14,7 @@ from .characters import invisible_findings
 from .readability import long_sentence_findings
 from .config import Publication, load_publication
 from .content import Contents, Document, front_matter_line, load_contents
-from .errors import ConfigError, Finding, InputErrors, LeafletError, raise_if_any
+from .errors import ConfigError, Finding, LeafletError, raise_if_any
 from .inputs import read_input_text
 from .markup import Markup, render_markdown
 from .sanitise import removed_html
@@ -76,13 +76,13 @@ class Project:
 
 
 def load_project(root: Path) -> Project:
-    """Read and check every input. Raises InputErrors listing all problems found."""
+    """Read and check every input. Raises LeafletError gathering all the problems found."""
     publication = load_publication(root)  # nothing else can be read without it
     errors: list[LeafletError] = []
     try:
         contents = load_contents(publication)
-    except InputErrors as found:  # the catalogs and styles are still checked, for one list
-        errors += found.errors
+    except LeafletError as found:  # the catalogs and styles are still checked, for one list
+        errors += found.problems
         contents = Contents({})
     markups: dict[tuple[str, str], Markup] = {}
     for lang in publication.languages:
@@ -92,16 +92,12 @@ def load_project(root: Path) -> Project:
             try:
                 markups[lang, document.slug] = render_markdown(document, publication.content_dir)
             except LeafletError as error:
-                errors.append(error)
-            except ExceptionGroup as group:
-                errors.extend(group.exceptions)
+                errors += error.problems
         try:
             load_translations(publication, lang)
             load_terminology(publication, lang)
         except LeafletError as error:
-            errors.append(error)
-        except ExceptionGroup as group:
-            errors.extend(group.exceptions)
+            errors += error.problems
     errors += missing_style_files(publication)
     raise_if_any(errors)
     statuses = {(status.lang, status.slug): status for lang in publication.target_languages

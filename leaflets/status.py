@@ -129,7 +129,7 @@ def status_report(publication: Publication, languages: tuple[str, ...] = (),
         try:  # status shows what it can read; `check` reports the rest
             source = read_document(path, publication.source_language, False,
                                    root=publication.root)
-        except (LeafletError, ExceptionGroup, OSError):
+        except (LeafletError, OSError):
             versions[slug] = None
             continue
         versions[slug] = source.version

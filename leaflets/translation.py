@@ -17,7 +17,7 @@ from pathlib import Path
 from .config import Publication
 from .content import Document, front_matter_line, read_document
 from .errors import ContentError, Finding, LeafletError
-from .files import shown_path, write_atomically
+from .files import shown_path, write_all
 from .inputs import checked_folder, read_input, read_input_text
 from .blocks import Block, align, blocks
 
@@ -87,16 +87,14 @@ def _front_matter_state(path: Path, lang: str,
         document = read_document(path, lang, True, root=root)
         return document.review, document.follows, None
     except LeafletError as error:
-        return None, None, error.message
-    except ExceptionGroup as group:
-        return None, None, "; ".join(error.message for error in group.exceptions)
+        return None, None, "; ".join(problem.message for problem in error.problems)
 
 
 def _source_version(path: Path, publication: Publication) -> str | None:
     try:
         return read_document(path, publication.source_language, False,
                              root=publication.root).version
-    except (LeafletError, ExceptionGroup, OSError):
+    except (LeafletError, OSError):
         return None
 
 
@@ -120,8 +118,8 @@ def _read(publication: Publication, path: Path, lang: str, is_translation: bool,
     raised."""
     try:
         return read_document(path, lang, is_translation, record, publication.root)
-    except ExceptionGroup as group:
-        raise group.exceptions[0] from None
+    except LeafletError as error:
+        raise error.problems[0] from None
 
 
 def _texts(document: Document) -> list[tuple[str, str]]:
@@ -289,14 +287,12 @@ def accept(publication: Publication, lang: str, slug: str,
         updated = with_front_matter(updated, "follows", _quoted(source.version))
     if review != translation.review:
         updated = with_front_matter(updated, "review", review)
-    # The translation first: should the second write fail, it is marked draft against a
-    # French it does not yet follow, never "reviewed" against one nobody compared it with.
     followed = follows_path(publication, lang, slug)
     for path in (translation_path, followed):
         checked_folder(path, publication.root, ContentError)
-    if updated != text:
-        write_atomically(translation_path, updated.encode("utf-8"))
-    write_atomically(followed, french)
+    # Both or neither: a translation never says it follows a French that was not recorded.
+    changed = [(translation_path, updated.encode("utf-8"))] if updated != text else []
+    write_all([*changed, (followed, french)])
     return Acceptance(translation_path, follows_path(publication, lang, slug), source.version,
                       review, review_reset=translation.review == "reviewed" and review == "draft")
 

@@ -384,15 +384,17 @@ def test_accept_records_nothing_when_one_of_the_names_is_wrong(project):
     assert {path: path.read_bytes() for path in before} == before
 
 
-def test_an_accept_cut_short_never_leaves_a_translation_reviewed_against_new_french(
-        project, monkeypatch):
-    import leaflets.translation
+def test_an_accept_cut_short_leaves_both_files_as_they_were(project, monkeypatch):
+    import leaflets.files
 
     french = project / "content" / "fr" / "premiere.md"
     edit(french, "On vous installe.", "On vous installe confortablement.")
     edit(french, 'version: "1.2"', 'version: "1.3"')
+    english = project / "content" / "en" / "premiere.md"
+    followed = project / "locales" / "en" / "follows" / "premiere.md"
+    before = english.read_bytes(), followed.read_bytes()
     writes = []
-    real_write = leaflets.translation.write_atomically
+    real_write = leaflets.files.write_atomically
 
     def write_then_fail(path, data):
         writes.append(path)
@@ -400,8 +402,29 @@ def test_an_accept_cut_short_never_leaves_a_translation_reviewed_against_new_fre
             raise OSError(28, "No space left on device", str(path))
         real_write(path, data)
 
-    monkeypatch.setattr(leaflets.translation, "write_atomically", write_then_fail)
-    assert run_cli(project, "accept", "en/premiere").status == 1
+    monkeypatch.setattr(leaflets.files, "write_atomically", write_then_fail)
+    run = run_cli(project, "accept", "en/premiere")
     monkeypatch.undo()
+    assert run.status == 1 and "No space left on device" in run.stderr
+    assert writes[:2] == [english, followed]  # the translation was written, then put back
+    assert (english.read_bytes(), followed.read_bytes()) == before
     status = run_cli(project, "status").stdout.splitlines()[1]
-    assert status.endswith(", draft") and "outdated" in status
+    assert status.endswith("outdated, reviewed"), status  # and it prints marked outdated
+
+
+@pytest.mark.parametrize("command", [("catalogs",), ("new-language", "es")])
+def test_two_problems_in_the_glossary_are_both_named_and_nothing_is_written(tmp_path, command):
+    project = make_project("terms", tmp_path / "project")
+    glossary = project / "content" / "fr" / "glossaire.md"
+    edit(glossary, "updated: 2026-11-24", "updated: hier")
+    edit(glossary, 'version: "1.0"', "version: [1, 0]")
+    before = {path: path.read_bytes() for path in project.rglob("*") if path.is_file()}
+    run = run_cli(project, *command)
+    assert run.status == 2, run.stderr
+    lines = run.stderr.splitlines()
+    assert lines[0].startswith("content/fr/glossaire.md:4: updated:"), lines
+    assert lines[1].startswith("content/fr/glossaire.md:5: version:"), lines
+    assert lines[-1] == "2 problem(s) in the input: nothing was written."
+    after = {path: path.read_bytes() for path in project.rglob("*") if path.is_file()}
+    assert after == before  # publication.yml too: the command can simply be run again
+    assert not (project / "content" / "es").exists()
