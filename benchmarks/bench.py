@@ -102,23 +102,24 @@ def pandoc_pipeline(project: Path, jobs: int = 1) -> float:
 FLOOR_SCRIPT = """
 import json, sys, time
 from pathlib import Path
-from leaflets.make import _pdf_job, _stylesheets, document_record, make_renderer
-from leaflets.profiles import PROFILES
+from leaflets.outputs.common import Renderers, document_record
+from leaflets.pdf import pdf_job, stylesheets
 from leaflets.project import load_project
 from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
 
 project = load_project(Path(sys.argv[1]))
 publication = project.publication
+renderers = Renderers()
 pages = []
 for lang in publication.languages:
-    renderer = make_renderer(project, lang)
+    renderer = renderers.get(project, lang)
     for document in project.contents.documents(lang):
-        markup = project.markups[lang, document.slug]
-        html = renderer.leaflet(markup, _stylesheets(publication, document.path.parent, ()),
+        markup = project.markup(lang, document.slug)
+        html = renderer.leaflet(markup, stylesheets(publication, document.path.parent, ()),
                                 document_record(project, lang, document.slug),
                                 project.languages_of(document.slug))
-        pages.append(_pdf_job(publication, html, document.path))
+        pages.append(pdf_job(publication, html, document.path, document.path))
 from leaflets.pdf import _project_fetcher, VIRTUAL_ROOT
 started = time.perf_counter()
 for job in pages:

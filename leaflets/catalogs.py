@@ -1,4 +1,4 @@
-"""Stage 4: the gettext catalogs of the templates' labels, managed with Babel.
+"""The gettext catalogs of the templates' labels, managed with Babel.
 
 locales/messages.pot holds the French labels of the templates and the book's texts from the
 publication file; locales/LANG/LC_MESSAGES/messages.po their translations. Catalogs are read

@@ -18,10 +18,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
 
-from .build import FORMATS, BuildOptions, build
+from .driver import BuildOptions, build
 from .errors import LeafletError, one_line
 from .files import shown_path
-from .profiles import PROFILE_CHOICES
+from .outputs import FORMATS, VARIANTS
 
 COMMANDS = ("build", "check", "status", "readability", "diff", "accept", "new-language",
             "catalogs", "clean")
@@ -104,14 +104,18 @@ def _run(args: argparse.Namespace, root: Path, stdout: TextIO) -> int:
 
 
 def _build(args: argparse.Namespace, root: Path, stdout: TextIO) -> int:
-    profiles = _split(args.profile) or PROFILE_CHOICES
-    unknown = [name for name in profiles if name not in PROFILE_CHOICES]
+    profiles = _split(args.profile) or VARIANTS
+    unknown = [name for name in profiles if name not in VARIANTS]
     if unknown:
         raise LeafletError(None, None, f"unknown profile '{unknown[0]}' (choose among "
-                           f"{', '.join(PROFILE_CHOICES)})")
+                           f"{', '.join(VARIANTS)})")
+    formats = _split(args.format) or FORMATS
+    if unknown := [name for name in formats if name not in FORMATS]:
+        raise LeafletError(None, None, f"unknown format '{unknown[0]}' (choose among "
+                           f"{', '.join(FORMATS)})")
     if args.jobs is not None and args.jobs < 1:
         raise LeafletError(None, None, "--jobs: give a number of processes, 1 or more")
-    options = BuildOptions(languages=_split(args.lang), formats=_split(args.format) or FORMATS,
+    options = BuildOptions(languages=_split(args.lang), formats=formats,
                            profiles=profiles, force=args.force, strict=args.strict,
                            release=args.release, jobs=args.jobs or 0, today=args.today)
     report = build(root, options)
@@ -123,7 +127,7 @@ def _check(args: argparse.Namespace, root: Path, stdout: TextIO) -> int:
     from .project import check_findings, load_project
 
     if args.release:
-        from .build import check_release
+        from .driver import check_release
 
         if args.lang:
             raise LeafletError(None, None, "check --release judges the whole publication: "
@@ -229,7 +233,7 @@ def _catalogs(args: argparse.Namespace, root: Path, stdout: TextIO) -> int:
 
 
 def _clean(args: argparse.Namespace, root: Path, stdout: TextIO) -> int:
-    from .build import build_lock
+    from .driver import build_lock
     from .config import load_publication
 
     dist = load_publication(root).dist_dir
@@ -260,7 +264,7 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser = add_command  # type: ignore[method-assign]
     build_parser = commands.add_parser("build", help="build every output (the default)")
     build_parser.add_argument("--lang", help="languages to build, e.g. fr,en (default: all)")
-    build_parser.add_argument("--format", help="pdf, epub or both (default: pdf,epub)")
+    build_parser.add_argument("--format", help=f"among {', '.join(FORMATS)} (default: all)")
     build_parser.add_argument("--profile", help="PDFs: screen, print, booklet, large (the "
                               "leaflets), book (the whole book); default: all")
     build_parser.add_argument("--force", action="store_true",

@@ -1,4 +1,4 @@
-"""Stage 1: read the publication file into a frozen `Publication`.
+"""Read the publication file into a frozen `Publication`.
 
 The file is validated once; every problem is reported in the same run, each with its line.
 """

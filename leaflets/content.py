@@ -1,4 +1,4 @@
-"""Stage 2: read content/LANG/<doc>.md files into `Document`s (front matter + Markdown body)."""
+"""Read content/LANG/<doc>.md files into `Document`s (front matter + Markdown body)."""
 
 from __future__ import annotations
 

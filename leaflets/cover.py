@@ -8,6 +8,8 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
+from .inputs import note_read
+
 COVER_SIZE = (1600, 2560)
 BAND = (11, 79, 108)  # the leaflets' accent colour, #0b4f6c
 PAPER = (255, 255, 255)
@@ -24,6 +26,7 @@ def draw_cover(title: str, subtitle: str, publisher: str, fonts_dir: Path,
     draw = ImageDraw.Draw(image)
     bold = fonts_dir / "AtkinsonHyperlegibleLeaflet-Bold.ttf"
     regular = fonts_dir / "AtkinsonHyperlegibleLeaflet-Regular.ttf"
+    note_read(bold, regular)
     width = COVER_SIZE[0] - 2 * MARGIN
     draw.rectangle([(0, 0), (COVER_SIZE[0], 1500)], fill=BAND)
     y = _draw_wrapped(draw, title, ImageFont.truetype(str(bold), 150), width, MARGIN + 260,

@@ -1,4 +1,4 @@
-"""Stage 7: one language's chapters, styles, fonts and cover into an EPUB 3 book (ebooklib)."""
+"""One language's chapters, styles, fonts and cover into an EPUB 3 book (ebooklib)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from ebooklib import epub
 
 from .config import Publication
 from .errors import RenderError
-from .inputs import read_input
+from .inputs import listed, note_read, read_input
 
 MAX_FONT_BYTES = 16 * 1024 * 1024  # a font with the whole of a script's glyphs
 
@@ -62,7 +62,7 @@ def make_epub(publication: Publication, lang: str, texts: BookTexts, chapters: l
                                     media_type="text/css",
                                     content=read_input(styles / css, publication.root,
                                                        RenderError)))
-    for index, font in enumerate(sorted((styles / "fonts").glob("*.ttf"))):
+    for index, font in enumerate(listed(styles / "fonts", "*.ttf")):
         book.add_item(epub.EpubItem(uid=f"font-{index}", file_name=f"styles/fonts/{font.name}",
                                     media_type="font/ttf",
                                     content=read_input(font, publication.root, RenderError,
@@ -86,6 +86,7 @@ def make_epub(publication: Publication, lang: str, texts: BookTexts, chapters: l
             if image.path not in added_images:
                 added_images.add(image.path)
                 name = image.path.relative_to(publication.content_dir).as_posix()
+                note_read(image.path)
                 book.add_item(epub.EpubItem(
                     uid=f"image-{len(added_images)}", file_name=name,
                     media_type=mimetypes.guess_type(name)[0], content=image.path.read_bytes()))

@@ -8,6 +8,10 @@ printed in an error message, a PDF or an e-book. Every input file is read throug
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import LeafletError
@@ -26,6 +30,7 @@ def read_input(path: Path, root: Path, error: type[LeafletError] = LeafletError,
     nothing or a link that loops, not a regular file, or larger than `limit` bytes.
     """
     real = checked_path(path, root, error)
+    note_read(path)
     size = real.stat().st_size
     if size > limit:
         raise error(path, None, f"{size / 1024:.0f} KB: larger than any leaflet or catalog "
@@ -74,3 +79,64 @@ def read_input_text(path: Path, root: Path, error: type[LeafletError] = LeafletE
     except UnicodeDecodeError as problem:
         line = data[:problem.start].count(b"\n") + 1
         raise error(path, line, "not UTF-8 text: save the file as UTF-8") from None
+
+
+@dataclass
+class Reads:
+    """The files, and the folder listings (folder, glob pattern), that making one output
+    read: what its key is made of, as a depfile records a compiler's includes."""
+
+    files: set[Path] = field(default_factory=set)
+    listings: set[tuple[Path, str]] = field(default_factory=set)
+
+    def add(self, other: Reads) -> None:
+        self.files |= other.files
+        self.listings |= other.listings
+
+
+# The reads of the output being made in this process, if one is. A context variable rather
+# than a parameter: files are read deep in the stages (a catalog, a font, a stylesheet that
+# another imports), which need not know that an output is being made.
+_recording: ContextVar[Reads | None] = ContextVar("recording", default=None)
+
+
+@contextmanager
+def recording() -> Iterator[Reads]:
+    """Record every input read (through `read_input`, `note_read`, `note_listing`) until
+    the block ends."""
+    reads = Reads()
+    token = _recording.set(reads)
+    try:
+        yield reads
+    finally:
+        _recording.reset(token)
+
+
+def note_read(*paths: Path) -> None:
+    """Record that the output being made (if any) depends on the files `paths`."""
+    reads = _recording.get()
+    if reads is not None:
+        reads.files.update(paths)
+
+
+def note_reads(recorded: Reads) -> None:
+    """Record reads made earlier, once, for what is kept between outputs (a renderer)."""
+    reads = _recording.get()
+    if reads is not None:
+        reads.add(recorded)
+
+
+def listed(folder: Path, pattern: str) -> list[Path]:
+    """The files of `folder` matching `pattern`, in order; the output being made depends
+    on that list (a font added to the folder remakes what embeds them all)."""
+    reads = _recording.get()
+    if reads is not None:
+        reads.listings.add((folder, pattern))
+    return sorted(folder.glob(pattern))
+
+
+def noted_each(paths: Iterable[Path]) -> list[Path]:
+    """`paths`, each recorded as read."""
+    found = list(paths)
+    note_read(*found)
+    return found

@@ -1,15 +1,16 @@
-"""Stage 3: turn a Document's Markdown body into an XHTML fragment and its outline."""
+"""Turn a Document's Markdown body into an XHTML fragment and its outline."""
 
 from __future__ import annotations
 
 import html
 import re
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import urlsplit
 from xml.etree import ElementTree
 
+from lxml import etree
 from PIL import Image as PILImage
 
 from markdown import Extension, Markdown
@@ -50,29 +51,66 @@ class TermLink:
 
 @dataclass(frozen=True)
 class Markup:
-    """A document's body as an XHTML fragment, with what later stages need of it."""
+    """A document's body as an XHTML fragment, with what later stages need of it. The
+    Markdown is converted once; what a page needs besides (ids made unique in a book,
+    links to the glossary) are steps on the fragment's tree."""
 
     document: Document
     html: str
     headings: tuple[Heading, ...]
     images: tuple[Image, ...]
 
+    def with_id_prefix(self, prefix: str) -> Markup:
+        """The same body with `prefix` starting every id and every link to one, so that
+        several documents can share a page."""
+        if not prefix or not self.html:
+            return self
+        root = _tree(self.html)
+        for element in root.iter():
+            if element.get("id"):
+                element.set("id", prefix + element.get("id", ""))
+            if element.get("href", "").startswith("#"):
+                element.set("href", "#" + prefix + element.get("href", "")[1:])
+        return replace(self, html=_fragment(root))
 
-def render_markdown(document: Document, media_root: Path,
-                    term_links: tuple[TermLink, ...] = (), id_prefix: str = "") -> Markup:
-    """Convert `document`'s body; images must lie under `media_root`; the first use of each
-    term of `term_links` becomes a link to its glossary entry; `id_prefix` starts every id
-    (and every link to one), so that several documents can share a page.
+    def with_glossary_links(self, links: tuple[TermLink, ...]) -> Markup:
+        """The same body with the first use of each term of `links`, in reading order,
+        linked to its glossary entry (e-book only)."""
+        if not links or not self.html:
+            return self
+        root = _tree(self.html)
+        _GlossaryLinker(links).walk(root)
+        return replace(self, html=_fragment(root))
+
+
+EPUB_NAMESPACE = "http://www.idpf.org/2007/ops"
+_WRAPPER = f'<div xmlns:epub="{EPUB_NAMESPACE}">'
+
+
+def _tree(fragment: str) -> etree._Element:
+    """An XHTML fragment as the children of one element (its epub: attributes declared)."""
+    return etree.fromstring(f"{_WRAPPER}{fragment}</div>")
+
+
+def _fragment(root: etree._Element) -> str:
+    """The children of `root` written back as the fragment they came from."""
+    text = etree.tostring(root, encoding="unicode")
+    if text.endswith("/>"):  # no children, no text
+        return ""
+    return text[text.index(">") + 1:-len("</div>")]
+
+
+def render_markdown(document: Document, media_root: Path) -> Markup:
+    """Convert `document`'s body; images must lie under `media_root`.
 
     Raises ContentError (gathering several) for an image that is missing, lies
     outside the project's content, or has no alt text.
     """
     if problem := nesting_problem(document):
         raise problem
-    semantics = SemanticsExtension(document=document, media_root=media_root, id_prefix=id_prefix)
+    semantics = SemanticsExtension(document=document, media_root=media_root)
     md = Markdown(
-        extensions=[*MARKDOWN_EXTENSIONS, TypographyExtension(lang=document.lang), semantics,
-                    GlossaryLinkExtension(links=term_links)],
+        extensions=[*MARKDOWN_EXTENSIONS, TypographyExtension(lang=document.lang), semantics],
         extension_configs={"footnotes": {"SEPARATOR": "-", "BACKLINK_TEXT": "\u2191"},
                            "toc": {"toc_depth": "2-3"}},
         output_format="xhtml")
@@ -149,12 +187,7 @@ class SemanticsTreeprocessor(Treeprocessor):
         self.extension = extension
 
     def run(self, root: ElementTree.Element) -> None:
-        prefix = self.extension.id_prefix
         for element in root.iter():
-            if prefix and element.get("id"):
-                element.set("id", prefix + element.get("id"))
-            if prefix and element.get("href", "").startswith("#"):
-                element.set("href", "#" + prefix + element.get("href")[1:])
             css_class = element.get("class", "")
             if element.tag == "img":
                 self.extension.check_image(element)
@@ -185,10 +218,9 @@ class RawHtmlTreeprocessor(Treeprocessor):
 
 
 class SemanticsExtension(Extension):
-    def __init__(self, document: Document, media_root: Path, id_prefix: str = "") -> None:
+    def __init__(self, document: Document, media_root: Path) -> None:
         super().__init__()
         self.document = document
-        self.id_prefix = id_prefix
         self.media_root = media_root.resolve()
         self.errors: list[ContentError] = []
         self.images: list[Image] = []
@@ -282,19 +314,13 @@ def image_problem(path: Path) -> str | None:
 UNLINKED_TAGS = {"a", "h1", "h2", "h3", "h4", "h5", "h6", "code", "pre", "kbd", "samp", "sup"}
 
 
-class GlossaryLinkTreeprocessor(Treeprocessor):
+class _GlossaryLinker:
     """Links the first use of each key term, in reading order, to its glossary entry."""
 
-    def __init__(self, md: Markdown, links: tuple[TermLink, ...]) -> None:
-        super().__init__(md)
-        self.links = links
-        self.pending: list[TermLink] = []
+    def __init__(self, links: tuple[TermLink, ...]) -> None:
+        self.pending = list(links)
 
-    def run(self, root: ElementTree.Element) -> None:
-        self.pending = list(self.links)
-        self._walk(root)
-
-    def _walk(self, element: ElementTree.Element) -> None:
+    def walk(self, element: etree._Element) -> None:
         if element.tag in UNLINKED_TAGS or not self.pending:
             return
         children = list(element)
@@ -303,14 +329,14 @@ class GlossaryLinkTreeprocessor(Treeprocessor):
             for index, anchor in enumerate(anchors):
                 element.insert(index, anchor)
         for child in children:
-            self._walk(child)
+            self.walk(child)
             if child.tail and self.pending:
                 child.tail, anchors = self._link(child.tail)
-                position = list(element).index(child) + 1
+                position = element.index(child) + 1
                 for index, anchor in enumerate(anchors):
                     element.insert(position + index, anchor)
 
-    def _link(self, text: str) -> tuple[str, list[ElementTree.Element]]:
+    def _link(self, text: str) -> tuple[str, list[etree._Element]]:
         """`text` cut before its first term use, and the links that follow, each with the
         text after it as its tail."""
         head, anchors, rest = text, [], text
@@ -323,8 +349,9 @@ class GlossaryLinkTreeprocessor(Treeprocessor):
             # before "hernie").
             match, link = min(found, key=lambda pair: (pair[0].start(), -len(pair[0].group())))
             self.pending.remove(link)
-            anchor = ElementTree.Element("a", {"href": link.href, "epub:type": "glossref",
-                                               "role": "doc-glossref"})
+            # In the order the cleaning writes attributes: the pages stay byte for byte.
+            anchor = etree.Element("a", {f"{{{EPUB_NAMESPACE}}}type": "glossref",
+                                         "href": link.href, "role": "doc-glossref"})
             anchor.text = match.group(0)
             if anchors:
                 anchors[-1].tail = rest[:match.start()]
@@ -334,14 +361,3 @@ class GlossaryLinkTreeprocessor(Treeprocessor):
             anchor.tail = rest
             anchors.append(anchor)
         return head, anchors
-
-
-class GlossaryLinkExtension(Extension):
-    def __init__(self, links: tuple[TermLink, ...]) -> None:
-        super().__init__()
-        self.links = links
-
-    def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 (Python-Markdown's API)
-        if self.links:
-            # After typography (4): the terms are matched in the text as readers see it.
-            md.treeprocessors.register(GlossaryLinkTreeprocessor(md, self.links), "glossary", 2)

@@ -1,4 +1,4 @@
-"""Stage 6: HTML pages into PDF bytes with WeasyPrint, fetching only the project's own files.
+"""HTML pages into PDF bytes with WeasyPrint, fetching only the project's own files.
 
 WeasyPrint is imported here and only when a PDF is made: a build with no PDF to make, and
 every other command, never pay for the import.
@@ -9,11 +9,15 @@ from __future__ import annotations
 import base64
 import logging
 import mimetypes
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, unquote_to_bytes, urlsplit
 
+from .config import Publication
 from .errors import RenderError, SystemLibraryError
+from .files import shown_path
+from .inputs import note_read
 
 PDF_VARIANT = "pdf/ua-1"
 
@@ -27,6 +31,21 @@ class PdfJob:
     base_dir: Path  # where the page's relative URLs start, under `root`
     allowed_dirs: tuple[Path, ...]
     source: Path  # the content file, named in errors
+    output: Path  # the PDF it makes, named with WeasyPrint's warnings
+
+
+def pdf_job(publication: Publication, html: str, source: Path, output: Path) -> PdfJob:
+    """The layout of a page made from the content file `source` into `output`: its links
+    start from the content file's folder, and only content and styles may be fetched."""
+    return PdfJob(html=html, root=publication.root, base_dir=source.parent, source=source,
+                  output=output, allowed_dirs=(publication.content_dir.resolve(),
+                                               publication.styles_dir.resolve()))
+
+
+def stylesheets(publication: Publication, page_dir: Path, extra: tuple[str, ...]) -> list[str]:
+    """leaflet.css and a profile's own sheets, as links relative to the page's folder."""
+    return [os.path.relpath(publication.styles_dir / name, page_dir)
+            for name in ("leaflet.css", *extra)]
 
 
 @dataclass(frozen=True)
@@ -64,7 +83,8 @@ def write_pdf(job: PdfJob) -> RenderedPdf:
     finally:
         weasy_logger.removeHandler(warnings)
         for message in warnings.messages:
-            logging.getLogger("leaflets").warning("%s: %s", job.source, message)
+            logging.getLogger("leaflets").warning("%s: WeasyPrint: %s", shown_path(
+                job.output, job.root), message)
 
 
 class _RefusedResource(BaseException):
@@ -102,6 +122,7 @@ def _project_fetcher(root: Path, allowed_dirs: tuple[Path, ...]):
                               "content, styles and fonts")
             if not path.is_file():
                 raise Refused(f"missing file {path}")
+            note_read(path)
             content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
             return URLFetcherResponse(url, body=path.read_bytes(),
                                       headers={"Content-Type": content_type})

@@ -15,7 +15,7 @@ from .readability import long_sentence_findings
 from .config import Publication, load_publication
 from .content import Contents, Document, front_matter_line, load_contents
 from .errors import ConfigError, Finding, LeafletError, raise_if_any
-from .inputs import read_input_text
+from .inputs import note_read, read_input_text
 from .markup import Markup, render_markdown
 from .sanitise import removed_html
 from .structure import structure_findings
@@ -53,6 +53,20 @@ class Project:
         # Not reviewed says the most: a draft that is also out of date is still a draft.
         return "draft" if status.review != "reviewed" else "outdated"
 
+    def document(self, lang: str, slug: str) -> Document:
+        """`lang`'s document `slug`, for an output that prints it: recorded as read."""
+        document = self.contents.get(lang, slug)
+        assert document is not None, f"{lang}/{slug} is planned, so it exists"
+        note_read(document.path)
+        return document
+
+    def markup(self, lang: str, slug: str) -> Markup:
+        """The body of `lang`'s document `slug`, for an output that prints it: recorded as
+        read, with its images (which the output embeds)."""
+        markup = self.markups[lang, slug]
+        note_read(markup.document.path)
+        return markup
+
     def languages_of(self, slug: str) -> tuple[str, ...]:
         return tuple(lang for lang in self.publication.languages
                      if self.contents.get(lang, slug) is not None)
@@ -67,6 +81,7 @@ class Project:
         source = self.contents.get(publication.source_language, publication.glossary or "")
         if source is None:
             return []
+        note_read(source.path)  # an output that links or checks the terms read them there
         terms = read_glossary(source)
         if lang == publication.source_language:
             return [(term.source, term.plural) for term in terms]

@@ -38,7 +38,7 @@ class Blocker:
     lang: str | None = None  # None: every language
     slug: str | None = None  # None: every document (and book) of `lang`
 
-    def blocks(self, lang: str, slugs: list[str]) -> bool:
+    def blocks(self, lang: str, slugs: tuple[str, ...]) -> bool:
         """Whether it keeps from patients an output of `lang` made of the documents `slugs`
         (one for a leaflet, all of the language's for a book)."""
         return (self.lang in (None, lang)) and (self.slug is None or self.slug in slugs)

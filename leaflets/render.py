@@ -1,4 +1,4 @@
-"""Stage 5: whole pages from documents, Jinja2 templates and the catalogs' labels."""
+"""Whole pages from documents, Jinja2 templates and the catalogs' labels."""
 
 from __future__ import annotations
 
@@ -8,8 +8,10 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import jinja2
+from jinja2 import meta
 import segno
 from babel import Locale
 from babel.dates import format_date
@@ -18,7 +20,7 @@ from markupsafe import escape
 
 from .config import Publication
 from .errors import RenderError
-from .inputs import checked_path
+from .inputs import checked_path, note_read
 from .markup import Markup
 from .typography import apply, rules_for
 
@@ -68,6 +70,7 @@ class Renderer:
             page_counter_css=page_counter_css, language_name=self.language_name,
             own_language_name=own_language_name, address=printed_address, phone=printed_phone,
             feedback_link=feedback_link, translate=self.translate)
+        self.templates_read: dict[str, list[Path]] = {}
 
     def translate(self, text: str) -> SafeHtml:
         """A text of the publication file (the book's title, the department's details) in the
@@ -78,7 +81,12 @@ class Renderer:
     def typeset(self, text: str) -> SafeHtml:
         """Set a label in the page language's typography (labels are typed plain too)."""
         plain = text.unescape() if isinstance(text, SafeHtml) else str(text)
-        return escape(apply(plain, rules_for(self.lang)))
+        return escape(self.plain(plain))
+
+    def plain(self, text: str) -> str:
+        """`text` in the page language's typography, as plain text (the e-book's metadata,
+        a PDF's title): never markup, whatever it holds."""
+        return apply(text, rules_for(self.lang))
 
     def long_date(self, value: datetime.date) -> str:
         """`value` as the page's locale writes it in full ("24 novembre 2026"). French writes
@@ -104,12 +112,30 @@ class Renderer:
             "department": publication.department,
         }
         try:
+            note_read(*self.template_files(template_name))
             return self.environment.get_template(template_name).render(**common, **values)
         except jinja2.TemplateSyntaxError as error:
             raise RenderError(error.filename, error.lineno, f"template: {error.message}") from None
         except jinja2.TemplateError as error:
             path = publication.templates_dir / template_name
             raise RenderError(path, None, f"template: {error}") from None
+
+    def template_files(self, template_name: str) -> list[Path]:
+        """The files of `template_name` and of every template it extends, includes or
+        imports: what a page made from it reads (Jinja2 keeps templates once loaded, so
+        its loader cannot tell each page)."""
+        if template_name not in self.templates_read:
+            names, pending = {template_name}, [template_name]
+            while pending:
+                source = self.environment.loader.get_source(  # type: ignore[union-attr]
+                    self.environment, pending.pop())[0]
+                for name in meta.find_referenced_templates(self.environment.parse(source)):
+                    if name is not None and name not in names:
+                        names.add(name)
+                        pending.append(name)
+            templates = self.context.publication.templates_dir
+            self.templates_read[template_name] = [templates / name for name in sorted(names)]
+        return self.templates_read[template_name]
 
     def leaflet(self, markup: Markup, stylesheets: list[str], record: DocumentRecord,
                 languages: tuple[str, ...]) -> str:

@@ -1,4 +1,4 @@
-"""Stage 6b: a translation's structure against its French source.
+"""A translation's structure against its French source.
 
 Translations keep the French structure: the same headings, list items, table cells and
 paragraphs in the same order, the same numbers and units, the same link targets and images,

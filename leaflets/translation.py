@@ -1,4 +1,4 @@
-"""Stage 6c: where each translation stands against the French it follows.
+"""Where each translation stands against the French it follows.
 
 When a translator accepts a translation (`build.py accept en/<doc>`), the French file as it is
 then is copied to locales/LANG/follows/<doc>.md. That copy is what the translation follows:

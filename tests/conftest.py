@@ -63,6 +63,15 @@ def outputs(project: Path) -> list[str]:
                                                 path.relative_to(dist).parts))
 
 
+def recorded_outputs(project: Path) -> list[str]:
+    """The outputs the build's record lists, as paths under dist/."""
+    import sqlite3
+    from contextlib import closing
+
+    with closing(sqlite3.connect(project / "dist" / ".build-state.sqlite")) as record:
+        return sorted(name for (name,) in record.execute("SELECT name FROM outputs"))
+
+
 # The day the tests run on, as far as reviews falling due are concerned: fixed, so that the
 # real publication's review dates do not make the tests fail as the calendar moves on.
 TODAY = datetime.date(2026, 12, 1)

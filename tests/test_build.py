@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from conftest import edit, make_project, outputs, run_cli
+from conftest import edit, make_project, outputs, recorded_outputs, run_cli
 
 
 def test_build_writes_every_output_of_every_language(minimal_build):
@@ -88,9 +88,7 @@ def removals(run):
 
 
 def recorded(project):
-    import json
-
-    return sorted(json.loads((project / "dist" / ".build-state.json").read_text())["outputs"])
+    return recorded_outputs(project)
 
 
 PROFILES = ("", ".print", ".booklet", ".large")

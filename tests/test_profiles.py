@@ -1,7 +1,6 @@
 """The print profiles on the real publication's outputs: the print shop's PDF, the booklet,
 large print and the whole book; what the pages look like to a reader."""
 
-import json
 import re
 import subprocess
 
@@ -9,7 +8,7 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader
 
-from conftest import make_project, run_cli
+from conftest import make_project, recorded_outputs, run_cli
 from reading import pdf_figure_alts, pdf_pages_text, pdf_text_runs
 
 MM = 72 / 25.4
@@ -244,8 +243,7 @@ def test_a_leaflet_over_its_page_budget_warns_and_strict_refuses_and_removes_it(
     assert "removed dist/en/premiere.pdf: not made in this build" in run.stderr
     assert not (project / "dist" / "en" / "premiere.pdf").exists()
     assert (project / "dist" / "en" / "premiere.large.pdf").exists()  # not asked for: stays
-    assert "en/premiere.pdf" not in json.loads(
-        (project / "dist" / ".build-state.json").read_text())["outputs"]
+    assert "en/premiere.pdf" not in recorded_outputs(project)
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])

@@ -155,7 +155,7 @@ def test_first_use_of_a_term_links_to_its_glossary_entry_once(tmp_path):
     document = read_document(page, "fr", False)
     links = (TermLink(term_pattern("Infiltration", "infiltrations"), "g.xhtml#infiltration"),
              TermLink(term_pattern("Ablation"), "g.xhtml#ablation"))
-    html = render_markdown(document, tmp_path, links).html
+    html = render_markdown(document, tmp_path).with_glossary_links(links).html
     assert html.count('href="g.xhtml#infiltration"') == 1
     assert ('L\u2019<a epub:type="glossref" href="g.xhtml#infiltration" role="doc-glossref">'
             'infiltration</a> soulage') in html  # not in the heading; the elision stays out

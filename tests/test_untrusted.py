@@ -3,16 +3,17 @@ characters, signals and a failing machine. Each case on a copy of the 'minimal' 
 a clear line naming the file, the right exit status, no traceback, nothing read or written
 outside the project, no secret in any output or message, and no process left behind."""
 
-import json
 import os
 import shutil
 import signal
+import sqlite3
 import struct
 import subprocess
 import sys
 import time
 import zipfile
 import zlib
+from contextlib import closing
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -268,13 +269,28 @@ def test_a_byte_order_mark_changes_nothing(project, tmp_path):
     assert run_cli(project, "check").stdout.endswith("0 error(s), 0 warning(s)\n")
 
 
+def damage_record(project, statements):
+    with closing(sqlite3.connect(project / "dist" / ".build-state.sqlite")) as record:
+        with record:
+            for statement in statements:
+                record.execute(statement)
+
+
 def test_a_damaged_build_record_is_ignored(project):
     assert run_cli(project, "--format", "epub").status == 0
-    for damaged in ("null", "[]", '{"version": 2, "plans": null, "outputs": {"x": 1}}'):
-        (project / "dist" / ".build-state.json").write_text(damaged)
+    record = project / "dist" / ".build-state.sqlite"
+    for damage in (lambda: record.write_bytes(b"null"),
+                   lambda: record.write_bytes(b"SQLite format 3\0" + b"\xff" * 4000),
+                   lambda: damage_record(project, ["DROP TABLE plans"]),
+                   lambda: damage_record(project, ["PRAGMA user_version = 99"]),
+                   lambda: damage_record(project, ["UPDATE outputs SET reads = '{\"x\": 1}'",
+                                                   "UPDATE outputs SET pages = 'many'"])):
+        damage()
         run = run_cli(project, "--format", "epub")
-        assert run.status == 0, (damaged, run.stderr)
+        assert run.status == 0, run.stderr
         assert run.stdout.strip() == "2 built, 0 up to date, 0 failed"
+    # And the record made again serves the next build.
+    assert run_cli(project, "--format", "epub").stdout.strip() == "0 built, 2 up to date, 0 failed"
 
 
 def test_an_output_that_cannot_be_written_fails_alone(project):
@@ -288,16 +304,21 @@ def test_an_output_that_cannot_be_written_fails_alone(project):
 
 
 def test_a_machine_that_refuses_to_write_gets_one_line_and_exit_status_1(project, monkeypatch):
-    import leaflets.incremental
+    import leaflets.state
 
-    def full_disk(path, data):
-        raise OSError(28, "No space left on device", str(path))
+    class FullDisk:  # SQLite as it answers on a full disk
+        def __getattr__(self, name):
+            return getattr(sqlite3, name)
 
-    monkeypatch.setattr(leaflets.incremental, "write_atomically", full_disk)
+        @staticmethod
+        def connect(*args, **kwargs):
+            raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(leaflets.state, "sqlite3", FullDisk())
     run = run_cli(project, "--lang", "fr", "--format", "epub")
     assert run.status == 1
     assert run.stderr.splitlines()[-1] == (
-        f"{project / 'dist' / '.build-state.json'}: No space left on device: the machine "
+        f"{project / 'dist' / '.build-state.sqlite'}: No space left on device: the machine "
         "refused to read or write it (check the disk space and the permissions); nothing "
         "already written is lost")
 
@@ -389,7 +410,7 @@ def test_workers_end_with_a_killed_build_and_hold_no_lock(project):
 
 
 def test_clean_waits_for_a_build_to_end(project):
-    from leaflets.build import build_lock
+    from leaflets.driver import build_lock
 
     assert run_cli(project, "--format", "epub").status == 0
     with build_lock(project):
@@ -573,11 +594,7 @@ def test_a_title_of_one_endless_word_still_draws_a_cover(project):
 
 def test_a_build_record_with_outputs_of_the_wrong_kind_is_ignored(project):
     assert run_cli(project, "--format", "epub").status == 0
-    record = project / "dist" / ".build-state.json"
-    state = json.loads(record.read_text())
-    for plan in state["plans"].values():
-        plan["outputs"] = [["x"]]
-    record.write_text(json.dumps(state))
+    damage_record(project, ["UPDATE plans SET outputs = '[[\"x\"]]'"])
     run = run_cli(project, "--format", "epub")
     assert run.status == 0, run.stderr
 

@@ -1,29 +1,26 @@
-"""Stage 8: plan the outputs as targets, make those that changed in worker processes, and
-write each one atomically into dist/.
+"""The driver: plan the outputs as targets, make those whose key changed in worker
+processes, write each one atomically into dist/, and keep dist/ exactly what the sources
+make.
 
-A build reads and checks the whole input first. Each target has a key hashing what it is
-made from (`make.target_key`); a target whose key and output are unchanged is up to date.
-Only one build runs at a time in a project: the next one waits.
+A build reads and checks the whole input first. Each target has a key hashing what making
+it read and what it shows (see keys.py); a target whose key and output are unchanged is up
+to date. Only one build runs at a time in a project: the next one waits. The driver knows
+kinds of output only through the table in outputs/: it never compares a kind's name.
 
 The modules that read and make the project (Markdown, Babel, Jinja2, pypdf, ebooklib, and
 WeasyPrint in the workers) are imported inside the functions that need them: a build with
-nothing to do answers from dist/.build-state.json without loading any of them.
+nothing to do answers from the build's record without loading any of them.
 """
 
 from __future__ import annotations
 
-import ctypes
 import datetime
 import fcntl
+import hashlib
 import logging
 import os
 import shutil
-import signal
-import tempfile
-import threading
-import time
 from collections.abc import Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,16 +29,15 @@ from typing import TYPE_CHECKING
 from .errors import Finding, LeafletError, one_line, raise_if_any
 from .files import shown_path, write_atomically
 from .inputs import checked_folder
-from .incremental import (BuildState, input_fingerprint, load_state, nothing_to_do,
-                          pipeline_version, save_state)
-from .profiles import BOOK, PROFILE_CHOICES, PROFILES
+from .keys import (FileHashes, file_hash, input_fingerprint, installed_versions, libraries_of,
+                   output_key, pipeline_code)
+from .outputs import FORMATS, KINDS, VARIANTS, Output, Target
+from .state import BuildState, OutputRecord, PlanRecord, load_state
+from .workers import Workers
 
 if TYPE_CHECKING:
-    from .make import Output
-    from .project import Project, Target
-    from .render import Renderer
+    from .project import Project
 
-FORMATS = ("pdf", "epub")
 NOT_MADE = "not made in this build (the line above says why)"
 SCRATCH = ".work"  # under dist/: the workers' temporary folders
 progress = logging.getLogger("leaflets.progress")
@@ -53,7 +49,7 @@ class BuildOptions:
 
     languages: tuple[str, ...] = ()  # empty: every language of the publication
     formats: tuple[str, ...] = FORMATS
-    profiles: tuple[str, ...] = PROFILE_CHOICES  # the leaflet PDFs, and "book"
+    profiles: tuple[str, ...] = VARIANTS  # the leaflets' profiles, and "book"
     force: bool = False
     jobs: int = 0  # worker processes; 0: one per core
     # Any quality finding stops the build before it writes anything, and translations in
@@ -98,26 +94,84 @@ class RefusedOutput(LeafletError):
 
 
 def plan_targets(project: Project, options: BuildOptions) -> list[Target]:
-    """Every output the options ask for, in a stable order."""
-    from .project import Target
-
-    publication = project.publication
+    """Every output the options ask for, in a stable order: language by language, each
+    kind's in the order of the table."""
     targets = []
-    for lang in options.languages or publication.languages:
-        folder = publication.dist_dir / lang
-        documents = project.contents.documents(lang)
-        slug = publication.book.slug
-        if "pdf" in options.formats:
-            for profile in (PROFILES[name] for name in options.profiles
-                            if name in PROFILES):
-                targets += [Target("leaflet-pdf", lang, doc.slug,
-                                   folder / f"{doc.slug}{profile.suffix}.pdf", profile.name)
-                            for doc in documents]
-            if BOOK in options.profiles and documents:
-                targets.append(Target("book-pdf", lang, slug, folder / f"{slug}.pdf"))
-        if "epub" in options.formats and documents:
-            targets.append(Target("book-epub", lang, slug, folder / f"{slug}.epub"))
+    for lang in options.languages or project.publication.languages:
+        for kind in KINDS.values():
+            if kind.FORMAT in options.formats:
+                targets += kind.plan(project, lang, options.profiles)
     return targets
+
+
+class Keys:
+    """The key of each target of one build: what its kind declares of it, its kind's
+    libraries, the pipeline's code, and the inputs its last making read, as they are now
+    (see keys.py). A target never made has no key: it is made."""
+
+    def __init__(self, project: Project, state: BuildState, code: str) -> None:
+        self.project = project
+        self.state = state
+        self.code = code
+        self.hashes = FileHashes(project.publication.root)
+        self.libraries: dict[str, dict[str, str]] = {}
+
+    def declared(self, target: Target) -> list[str]:
+        """What `target` is besides the files it reads: which output of which kind, the
+        facts its kind declares, the publication file (read before anything is made), the
+        pipeline's code and the kind's libraries, and the key of what it reuses."""
+        kind = KINDS[target.kind]
+        publication = self.project.publication
+        needed = "" if target.needs is None else (self.current(target.needs) or "none")
+        return [self.code, target.kind, target.lang, target.slug, target.variant,
+                _dist_name(target, publication.dist_dir), *target.documents,
+                *(f"{name}=={version}" for name, version in
+                  self.kind_libraries(target.kind).items()),
+                self.hashes.of(publication.path.relative_to(publication.root).as_posix()),
+                *kind.facts(self.project, target), f"needs:{needed}"]
+
+    def current(self, target: Target) -> str | None:
+        """`target`'s key now, from what its last making read; None if never made."""
+        record = self.state.outputs.get(_dist_name(target, self.project.publication.dist_dir))
+        if record is None:
+            return None
+        return output_key(self.declared(target), record.reads, self.hashes)
+
+    def after_making(self, target: Target, reads: tuple[str, ...]) -> str:
+        return output_key(self.declared(target), reads, self.hashes)
+
+    def is_current(self, target: Target) -> bool:
+        """`target`'s output was made from its key now, and its file is intact."""
+        dist = self.project.publication.dist_dir
+        name = _dist_name(target, dist)
+        record = self.state.outputs.get(name)
+        return record is not None and self.current(target) == record.key and \
+            file_hash(dist / name) == record.sha256
+
+    def kind_libraries(self, kind: str) -> dict[str, str]:
+        """The distributions (name: version) that making outputs of `kind` imports: as
+        recorded for this code when they are all still installed at those versions, else
+        found again."""
+        if kind not in self.libraries:
+            recorded = self.state.libraries.get(kind)
+            if recorded is not None and recorded[0] == self.code and \
+                    installed_versions(recorded[1]) == recorded[1]:
+                self.libraries[kind] = recorded[1]
+            else:
+                self.libraries[kind] = libraries_of(KINDS[kind].__name__)
+                self.state.record_libraries(kind, self.code, self.libraries[kind])
+        return self.libraries[kind]
+
+    def kinds_libraries(self, kinds: set[str]) -> dict[str, str]:
+        """The libraries (name: version) of the kinds `kinds`, all together."""
+        found: dict[str, str] = {}
+        for name in sorted(kinds):
+            found.update(self.kind_libraries(name))
+        return dict(sorted(found.items()))
+
+
+def _chosen_kinds(options: BuildOptions) -> set[str]:
+    return {kind.NAME for kind in KINDS.values() if kind.FORMAT in options.formats}
 
 
 def build(root: Path, options: BuildOptions) -> BuildReport:
@@ -126,17 +180,35 @@ def build(root: Path, options: BuildOptions) -> BuildReport:
     dist = checked_dist(root)
     with build_lock(root) as lock:
         _remove_leftovers(dist)
-        pipeline = pipeline_version()
-        fingerprint = input_fingerprint(root, pipeline)  # of the input as this build reads it
+        code = pipeline_code()
         if not options.force:
-            done = nothing_to_do(dist, options.key(), fingerprint)
+            done = _nothing_to_do(root, dist, options, code)
             if done is not None:
                 return BuildReport(up_to_date=done)
         try:
-            return _build(root, dist, options, pipeline, fingerprint, lock)
+            return _build(root, dist, options, code, lock)
         except BaseException:  # interrupted, terminated: a write cut short leaves nothing
             _remove_leftovers(dist)
             raise
+
+
+def _nothing_to_do(root: Path, dist: Path, options: BuildOptions,
+                   code: str) -> list[str] | None:
+    """The outputs of these options, when the input, the environment and the libraries
+    are as they were when those outputs were all made, and each is intact; None when the
+    project must be read."""
+    with load_state(dist) as state:
+        plan = state.plans.get(options.key())
+        if plan is None:
+            return None
+        libraries = installed_versions(plan.libraries)
+        if input_fingerprint(root, code, libraries) != plan.fingerprint:
+            return None
+        for output in plan.outputs:
+            record = state.outputs.get(output)
+            if record is None or file_hash(dist / output) != record.sha256:
+                return None
+        return list(plan.outputs)
 
 
 def checked_dist(root: Path) -> Path:
@@ -151,100 +223,113 @@ def checked_dist(root: Path) -> Path:
     return dist
 
 
-def _build(root: Path, dist: Path, options: BuildOptions, pipeline: str,
-           fingerprint: str, lock: int | None = None) -> BuildReport:
-    from .make import target_key
+def _build(root: Path, dist: Path, options: BuildOptions, code: str,
+           lock: int | None = None) -> BuildReport:
     from .project import check_findings, load_project
     from .release import placeholder_findings
 
     project = load_project(root)
     unknown = [lang for lang in options.languages
                if lang not in project.publication.languages]
-    if unknown:
-        raise_if_any([LeafletError(project.publication.path, None,
-                                   f"language '{code}' is not in the publication's "
-                                   "languages") for code in unknown])
-    # A release judges a language's outputs by the French they come from too: a problem in a
-    # French document holds back its translations.
-    report = BuildReport(findings=check_findings(
-        project, () if options.release else options.languages, options.today))
-    for finding in report.findings:
-        progress.warning("%s", finding.describe(root))
-    if not options.release:
-        _warn_placeholders(project, placeholder_findings(project.publication))
-    state = load_state(dist)
-    hashes: dict[Path, str] = {}
-    # Everything the sources produce, asked for in this run or not: dist/ holds nothing else.
-    produced = plan_targets(project, BuildOptions())
-    keys = {target: target_key(project, target, pipeline, hashes) for target in produced}
-    targets = plan_targets(project, options)
-    for stray, reason in _no_longer_produced(project, dist, produced):
-        _remove(dist, state, stray, reason, report)
-    _warn_stale_not_asked(project, state, dist, keys, set(targets))
-    unbuildable = _unbuildable(project, targets, options, report.findings)
-    if options.strict and report.findings:
-        report.refused = True
-        # What stays in dist/ is exactly what the current sources make: an output they
-        # would make differently, or that --strict refuses, goes.
-        stale = (f"out of date, and --strict refused this build ({len(report.findings)} "
-                 "finding(s): `build.py check`)")
+    raise_if_any([LeafletError(project.publication.path, None, f"language '{code}' is not in "
+                               "the publication's languages") for code in unknown])
+    with load_state(dist) as state:
+        keys = Keys(project, state, code)
+        # Of the input as this build reads it, before making anything.
+        libraries = keys.kinds_libraries(_chosen_kinds(options))
+        fingerprint = input_fingerprint(root, code, libraries)
+        # A release judges a language's outputs by the French they come from too: a
+        # problem in a French document holds back its translations.
+        report = BuildReport(findings=check_findings(
+            project, () if options.release else options.languages, options.today))
+        for finding in report.findings:
+            progress.warning("%s", finding.describe(root))
+        if not options.release:
+            _warn_placeholders(project, placeholder_findings(project.publication))
+        # Everything the sources produce, asked for in this run or not: dist/ holds nothing
+        # else.
+        produced = plan_targets(project, BuildOptions())
+        targets = plan_targets(project, options)
+        for stray, reason in _no_longer_produced(project, dist, produced):
+            _remove(dist, state, stray, reason, report)
+        _warn_stale_not_asked(project, keys, produced, set(targets))
+        unbuildable = _unbuildable(project, targets, options, report.findings)
+        if options.strict and report.findings:
+            _refuse_all(project, keys, targets, unbuildable, report)
+            return report
+        for target, refusal in unbuildable.items():
+            _remove(dist, state, target.output, refusal.describe(root), report)
+        todo = []
         for target in targets:
-            name = _dist_name(target, dist)
-            refusal = unbuildable.get(target)
-            if refusal is not None:
-                _remove(dist, state, target.output, refusal.describe(root), report)
-            elif not state.is_current(name, keys[target], dist):
-                _remove(dist, state, target.output, stale, report)
-            elif over := _over_budget(project, target, state.outputs[name].get("pages")):
-                _remove(dist, state, target.output, over.describe(root), report)
-        save_state(dist, state)
+            if options.force or target in unbuildable or not keys.is_current(target):
+                todo.append(target)
+                continue
+            record = state.outputs[_dist_name(target, dist)]
+            over = _over_budget(project, target, record.pages)
+            if over and (options.strict or options.release):
+                refusal = _budget_refusal(over, options)
+                report.failed.append((target, refusal))
+                progress.error("failed %s: %s", shown_path(target.output, root),
+                               refusal.describe(root))
+                _remove(dist, state, target.output, NOT_MADE, report)
+            else:
+                report.up_to_date.append(_dist_name(target, dist))
+        _make(project, keys, todo, unbuildable, report, options, lock)
+        if not report.failed:
+            state.record_plan(options.key(), PlanRecord(
+                fingerprint, tuple(_dist_name(t, dist) for t in targets), libraries))
         return report
-    for target, refusal in unbuildable.items():
-        _remove(dist, state, target.output, refusal.describe(root), report)
-    todo = []
-    for target in targets:
-        output = _dist_name(target, dist)
-        if options.force or target in unbuildable or \
-                not state.is_current(output, keys[target], dist):
-            todo.append(target)
-            continue
-        over = _over_budget(project, target, state.outputs[output].get("pages"))
-        if over and (options.strict or options.release):
-            refusal = _budget_refusal(over, options)
-            report.failed.append((target, refusal))
-            progress.error("failed %s: %s", shown_path(target.output, root),
-                           refusal.describe(root))
-            _remove(dist, state, target.output, NOT_MADE, report)
-        else:
-            report.up_to_date.append(output)
-    # Booklets impose their leaflet's screen PDF, so they come once those are made.
-    first = [target for target in todo if not PROFILES[target.profile].imposed]
-    then = [target for target in todo if PROFILES[target.profile].imposed]
+
+
+def _make(project: Project, keys: Keys, todo: list[Target],
+          unbuildable: dict[Target, RefusedOutput], report: BuildReport,
+          options: BuildOptions, lock: int | None) -> None:
+    """Make the targets of `todo`, each once what it needs is made (a booklet reuses its
+    leaflet's screen PDF), and write them."""
+    dist = project.publication.dist_dir
     counter = _Counter(len(todo))
-    with _Workers(options.jobs or os.cpu_count() or 1, dist / SCRATCH, lock) as workers:
-        for wave in (first, then):
+    remaining = list(todo)
+    with Workers(options.jobs or os.cpu_count() or 1, dist / SCRATCH, lock) as workers:
+        while remaining:
+            waiting = set(remaining)
+            wave = [target for target in remaining if target.needs not in waiting]
+            remaining = [target for target in remaining if target.needs in waiting]
             current = set(report.up_to_date) | {_dist_name(t, dist) for t in report.built}
-            wave_jobs: dict[Target, LeafletError | bytes | None] = {
-                target: unbuildable.get(target) or _screen_pdf(target, dist, current)
+            jobs: dict[Target, LeafletError | bytes | None] = {
+                target: unbuildable.get(target) or _needed(target, dist, current)
                 for target in wave}
-            for target, result in workers.run(project, wave_jobs):
-                _finish(project, target, result, keys[target], state, report, options,
-                        counter)
-    if not report.failed:
-        state.plans[options.key()] = {"fingerprint": fingerprint,
-                                      "outputs": [_dist_name(t, dist) for t in targets]}
-    save_state(dist, state)
-    return report
+            for target, result in workers.run(project, jobs):
+                _finish(project, keys, target, result, report, options, counter)
 
 
-def _finish(project: Project, target: Target, result: Output | LeafletError, key: str,
-            state: BuildState, report: BuildReport, options: BuildOptions,
-            counter: "_Counter") -> None:
-    """Write a made target and record it, or report why it failed and take out of dist/
-    what an earlier build left in its place, unless that is still what the sources make."""
-    from .make import Output
+def _refuse_all(project: Project, keys: Keys, targets: list[Target],
+                unbuildable: dict[Target, RefusedOutput], report: BuildReport) -> None:
+    """--strict with findings: nothing is built, and what stays in dist/ is exactly what
+    the current sources make: an output they would make differently, or that --strict
+    refuses, goes."""
     root = project.publication.root
     dist = project.publication.dist_dir
+    report.refused = True
+    stale = (f"out of date, and --strict refused this build ({len(report.findings)} "
+             "finding(s): `build.py check`)")
+    for target in targets:
+        refusal = unbuildable.get(target)
+        if refusal is not None:
+            _remove(dist, keys.state, target.output, refusal.describe(root), report)
+        elif not keys.is_current(target):
+            _remove(dist, keys.state, target.output, stale, report)
+        elif over := _over_budget(project, target,
+                                  keys.state.outputs[_dist_name(target, dist)].pages):
+            _remove(dist, keys.state, target.output, over.describe(root), report)
+
+
+def _finish(project: Project, keys: Keys, target: Target, result: Output | LeafletError,
+            report: BuildReport, options: BuildOptions, counter: _Counter) -> None:
+    """Write a made target and record it, or report why it failed and take out of dist/
+    what an earlier build left in its place, unless that is still what the sources make."""
+    root = project.publication.root
+    dist = project.publication.dist_dir
+    state = keys.state
     number = counter.next()
     over = _over_budget(project, target, result.pages) if isinstance(result, Output) else None
     if over and (options.strict or options.release):
@@ -256,8 +341,7 @@ def _finish(project: Project, target: Target, result: Output | LeafletError, key
         progress.error("[%d/%d] failed %s: %s", number, counter.total,
                        shown_path(target.output, root),
                        "the same reason as above" if said else result.describe(root))
-        if isinstance(result, RefusedOutput) or \
-                not state.is_current(_dist_name(target, dist), key, dist):
+        if isinstance(result, RefusedOutput) or not keys.is_current(target):
             _remove(dist, state, target.output, NOT_MADE, report)
         return
     try:
@@ -273,8 +357,10 @@ def _finish(project: Project, target: Target, result: Output | LeafletError, key
         progress.error("[%d/%d] failed %s: cannot write it (%s)", number, counter.total,
                        shown_path(target.output, root), error.strerror or error)
         return
-    state.record(_dist_name(target, dist), key, result.data, result.pages)
-    save_state(dist, state)  # after the file: the record is never ahead of the outputs
+    # After the file: the record is never ahead of the outputs.
+    state.record(_dist_name(target, dist), OutputRecord(
+        keys.after_making(target, result.reads), hashlib.sha256(result.data).hexdigest(),
+        result.pages, result.reads))
     report.built.append(target)
     pages = f"{result.pages} page{'s' if result.pages != 1 else ''}, " if result.pages else ""
     progress.info("[%d/%d] %s (%s%.1f s)", number, counter.total,
@@ -289,7 +375,7 @@ def _remove(dist: Path, state: BuildState, output: Path, reason: str,
     """Take `output` out of dist/ and out of the record, saying why in one line. Unlinking
     is atomic: a reader sees the whole file or none."""
     name = output.relative_to(dist).as_posix()
-    state.outputs.pop(name, None)
+    state.forget(name)
     if not output.exists() or not output.parent.resolve().is_relative_to(dist.resolve()):
         return  # nothing there, or a folder of dist/ that leads elsewhere: not ours
     output.unlink()
@@ -328,12 +414,12 @@ def _no_longer_produced(project: Project, dist: Path,
     return found
 
 
-def _warn_stale_not_asked(project: Project, state: BuildState, dist: Path,
-                          keys: dict[Target, str], asked: set[Target]) -> None:
+def _warn_stale_not_asked(project: Project, keys: Keys, produced: list[Target],
+                          asked: set[Target]) -> None:
     """One line when outputs left out of this run (--lang, --profile) no longer match the
     sources: they stay, but the user should know before printing them."""
-    stale = [target for target in keys if target not in asked and target.output.exists()
-             and not state.is_current(_dist_name(target, dist), keys[target], dist)]
+    stale = [target for target in produced if target not in asked and target.output.exists()
+             and not keys.is_current(target)]
     if stale:
         names = ", ".join(shown_path(target.output, project.publication.root)
                           for target in stale[:3])
@@ -373,12 +459,11 @@ def _dist_name(target: Target, dist: Path) -> str:
     return target.output.relative_to(dist).as_posix()
 
 
-def _screen_pdf(target: Target, dist: Path, current: set[str]) -> bytes | None:
-    """For a booklet, its leaflet's screen PDF when this build made it or found it current."""
-    if not PROFILES[target.profile].imposed:
+def _needed(target: Target, dist: Path, current: set[str]) -> bytes | None:
+    """The bytes of what `target` reuses, when this build made it or found it current."""
+    if target.needs is None or _dist_name(target.needs, dist) not in current:
         return None
-    screen = target.output.with_name(f"{target.name}.pdf")
-    return screen.read_bytes() if screen.relative_to(dist).as_posix() in current else None
+    return target.needs.output.read_bytes()
 
 
 class _Counter:
@@ -407,144 +492,14 @@ def build_lock(root: Path) -> Iterator[int]:
         os.close(handle)  # releases the lock
 
 
-class _Workers:
-    """Makes targets in worker processes, or in this one for a single job. Each task carries
-    the project (a small pickle); each worker keeps a renderer per language.
-
-    WeasyPrint's temporary folders go under `scratch` (dist/.work/), which the next build
-    empties: a killed build leaves nothing in the system's temporary folder. Workers do not
-    hold the project's lock (`lock_fd`, inherited when they fork) and end when the build's
-    process ends, however it ends."""
-
-    def __init__(self, jobs: int, scratch: Path, lock_fd: int | None = None) -> None:
-        self.jobs = jobs
-        self.scratch = scratch
-        self.lock_fd = lock_fd
-        self.pool: ProcessPoolExecutor | None = None
-
-    def __enter__(self) -> "_Workers":
-        return self
-
-    def __exit__(self, kind: type[BaseException] | None, *exc: object) -> None:
-        if self.pool is not None:
-            # Stopped (Ctrl-C, SIGTERM): do not wait for a long layout; the workers end
-            # with this process.
-            self.pool.shutdown(wait=kind is None, cancel_futures=True)
-        shutil.rmtree(self.scratch, ignore_errors=True)
-
-    def run(self, project: Project, jobs: dict[Target, LeafletError | bytes | None]
-            ) -> Iterator[tuple[Target, Output | LeafletError]]:
-        """Each target with its output, or the error that stopped it, as they complete.
-        A job that is already an error is reported as it is."""
-        work = {target: job for target, job in jobs.items()
-                if not isinstance(job, LeafletError)}
-        for target, job in jobs.items():
-            if isinstance(job, LeafletError):
-                yield target, job
-        if self.pool is None and (self.jobs <= 1 or len(work) <= 1):
-            context = _WorkerContext()
-            for target, screen in work.items():
-                with _temporary_folder(self.scratch / "main"):
-                    made = context.make(project, target, screen)
-                yield target, made
-            return
-        if self.pool is None:
-            self.pool = ProcessPoolExecutor(min(self.jobs, len(work)),
-                                            initializer=_start_worker,
-                                            initargs=(self.scratch, self.lock_fd))
-        pending: dict[Future[Output | LeafletError], Target] = {
-            self.pool.submit(_make_in_worker, project, target, screen): target
-            for target, screen in work.items()}
-        while pending:
-            finished, _ = wait(pending, return_when=FIRST_COMPLETED)
-            for future in finished:
-                yield pending.pop(future), future.result()
-
-
-@contextmanager
-def _temporary_folder(folder: Path) -> Iterator[None]:
-    """Temporary files (WeasyPrint's fonts) under `folder` while making one target here."""
-    folder.mkdir(parents=True, exist_ok=True)
-    previous, tempfile.tempdir = tempfile.tempdir, str(folder)
-    try:
-        yield
-    finally:
-        tempfile.tempdir = previous
-
-
-class _WorkerContext:
-    """What one process keeps between targets: a renderer per language."""
-
-    def __init__(self) -> None:
-        self.renderers: dict[str, Renderer] = {}
-
-    def make(self, project: Project, target: Target,
-             screen_pdf: bytes | None) -> Output | LeafletError:
-        from .make import Output, make_renderer, make_target
-
-        started = time.perf_counter()
-        renderer = self.renderers.get(target.lang) or self.renderers.setdefault(
-            target.lang, make_renderer(project, target.lang))
-        try:
-            output = make_target(project, renderer, target, screen_pdf)
-        except LeafletError as error:
-            return error
-        except Exception as error:  # a bug of ours: it costs this output, not the others
-            logging.getLogger("leaflets").debug("making %s", target.output, exc_info=True)
-            return LeafletError(None, None, f"internal error in the pipeline "
-                                f"({type(error).__name__}: {error}); please report it")
-        return Output(output.data, output.pages, time.perf_counter() - started)
-
-
-# The worker process's context, set once by the pool's initializer.
-_worker: _WorkerContext | None = None
-
-
-def _start_worker(scratch: Path, lock_fd: int | None) -> None:
-    global _worker
-    if lock_fd is not None:
-        os.close(lock_fd)  # the lock is the build's, not its workers'
-    folder = scratch / str(os.getpid())
-    folder.mkdir(parents=True, exist_ok=True)
-    tempfile.tempdir = str(folder)
-    parent = os.getppid()
-    _kill_with_parent()
-    threading.Thread(target=_end_with_parent, args=(parent,), daemon=True).start()
-    _worker = _WorkerContext()
-
-
-def _kill_with_parent() -> None:
-    """Ask Linux to kill this worker when the build's process dies, even while the worker
-    is deep in a layout that holds Python's lock (the watcher thread could not run)."""
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):  # not Linux: the watcher thread remains
-        pass
-
-
-def _end_with_parent(parent: int) -> None:
-    """End this worker as soon as the build's process has gone (killed, say): nothing else
-    would, and it would go on writing and holding memory for no one."""
-    while os.getppid() == parent:
-        time.sleep(0.5)
-    os._exit(1)
-
-
-def _make_in_worker(project: Project, target: Target,
-                    screen_pdf: bytes | None) -> Output | LeafletError:
-    assert _worker is not None, "the pool's initializer sets the worker's context"
-    return _worker.make(project, target, screen_pdf)
-
-
 def _over_budget(project: Project, target: Target, pages: int | None) -> Finding | None:
     """A finding when a leaflet has more `pages` than its front matter's `pages:` allows."""
     from .content import front_matter_line
 
-    if target.kind != "leaflet-pdf" or not PROFILES[target.profile].budgeted:
+    if not target.budgeted:
         return None
-    document = project.contents.get(target.lang, target.name)
-    if document.pages is None or pages is None or pages <= document.pages:
+    document = project.contents.get(target.lang, target.slug)
+    if document is None or document.pages is None or pages is None or pages <= document.pages:
         return None
     line = front_matter_line(document.path.read_text(encoding="utf-8"), "pages")
     return Finding(document.path, line, "pages",
@@ -573,9 +528,8 @@ def _unbuildable(project: Project, targets: list[Target], options: BuildOptions,
 
         blockers = release_blockers(project, findings)
         for target in targets:
-            slugs = [target.name] if target.kind == "leaflet-pdf" else \
-                project.slugs_in(target.lang)
-            blocker = next((b for b in blockers if b.blocks(target.lang, slugs)), None)
+            blocker = next((b for b in blockers if b.blocks(target.lang, target.documents)),
+                           None)
             if blocker is not None:
                 refused[target] = RefusedOutput(blocker.finding.path, blocker.finding.line,
                                                 f"--release: {blocker.finding.message}")
@@ -593,12 +547,14 @@ def _unbuildable(project: Project, targets: list[Target], options: BuildOptions,
             for target in targets:
                 if target.lang != lang or target in refused:
                     continue
-                if target.name in marked:
+                held = [slug for slug in target.documents if slug in marked]
+                if target.documents == (target.slug,) and held:
+                    document = project.contents.get(lang, target.slug)
                     refused[target] = RefusedOutput(
-                        project.contents.get(lang, target.name).path, None,
-                        f"--strict: {project.draft_mark(lang, target.name)} translation not "
+                        document.path if document else None, None,
+                        f"--strict: {project.draft_mark(lang, target.slug)} translation not "
                         "built (`build.py status`)")
-                elif target.kind in ("book-epub", "book-pdf"):
+                elif held:
                     refused[target] = RefusedOutput(
                         None, None, f"--strict: the {lang} book holds draft or outdated "
                         f"translations ({', '.join(marked)}): not built")
@@ -631,26 +587,23 @@ def check_release(root: Path, today: datetime.date, jobs: int = 0) -> list[Findi
 def _leaflet_pages(project: Project, jobs: int, scratch: Path,
                    lock: int) -> dict[tuple[str, str], tuple[Path, int]]:
     """The A5 page count of every leaflet with a page budget, from its screen PDF."""
-    from .make import Output, target_key
-
     dist = project.publication.dist_dir
-    state = load_state(dist)
-    pipeline = pipeline_version()
-    hashes: dict[Path, str] = {}
     screens = [target for target in plan_targets(project, BuildOptions(
         formats=("pdf",), profiles=("screen",)))
-        if getattr(project.contents.get(target.lang, target.name), "pages", None) is not None]
+        if target.budgeted and project.contents.get(target.lang, target.slug) is not None
+        and project.contents.get(target.lang, target.slug).pages is not None]  # type: ignore[union-attr]
     pages: dict[tuple[str, str], tuple[Path, int]] = {}
     todo: dict[Target, LeafletError | bytes | None] = {}
-    for target in screens:
-        record = state.outputs.get(_dist_name(target, dist), {})
-        if "pages" in record and state.is_current(
-                _dist_name(target, dist), target_key(project, target, pipeline, hashes), dist):
-            pages[target.lang, target.name] = (target.output, int(record["pages"]))
-        else:
-            todo[target] = None
-    with _Workers(jobs or os.cpu_count() or 1, scratch, lock) as workers:
+    with load_state(dist) as state:
+        keys = Keys(project, state, pipeline_code())
+        for target in screens:
+            record = state.outputs.get(_dist_name(target, dist))
+            if record is not None and record.pages is not None and keys.is_current(target):
+                pages[target.lang, target.slug] = (target.output, record.pages)
+            else:
+                todo[target] = None
+    with Workers(jobs or os.cpu_count() or 1, scratch, lock) as workers:
         for target, result in workers.run(project, todo):
             if isinstance(result, Output) and result.pages is not None:
-                pages[target.lang, target.name] = (target.output, result.pages)
+                pages[target.lang, target.slug] = (target.output, result.pages)
     return pages

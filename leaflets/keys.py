@@ -1,0 +1,231 @@
+"""What decides whether an output is up to date, and whether a build has anything to do.
+
+An output's key hashes what making it actually read, as ninja's depfiles record a
+compiler's includes: the files the template loader, WeasyPrint's fetcher and the e-book
+read while making it (recorded by `inputs.recording`), as they are now; and the values its
+kind declares (which documents, their review dates and draft marks, the date the book
+carries), the pipeline's own code, and the versions of the third-party distributions its
+making imports, found from the code's imports and importlib.metadata rather than listed.
+
+A build with nothing to do must be quick: the input's fingerprint (every input file, the
+pipeline's code, the environment the outputs read, the libraries' versions) lets it stop
+before reading the project. This module imports nothing heavy for that reason.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import os
+import re
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+
+from .inputs import Reads
+
+# Where the inputs live, relative to the project; compiled .mo files are not inputs.
+INPUT_FOLDERS = ("content", "locales", "templates", "styles")
+INPUT_FILES = ("publication.yml",)
+# What outputs read from the environment (the date the books carry).
+ENVIRONMENT = ("SOURCE_DATE_EPOCH",)
+PACKAGE = Path(__file__).parent
+LISTING = "glob:"  # a read entry that is a folder's listing, not a file
+
+
+def file_hash(path: Path) -> str:
+    """The SHA-256 of a regular file, read in chunks; of a link, its text (what it points
+    to is read, if ever, through the input checks); "" for anything else or unreadable. A
+    link to /dev/zero must not be read to the end of memory."""
+    try:
+        if path.is_symlink():
+            return hashlib.sha256(b"link:" + os.readlink(path).encode()).hexdigest()
+        if not path.is_file():
+            return ""
+        digest = hashlib.sha256()
+        with path.open("rb") as stream:
+            while chunk := stream.read(1 << 20):
+                digest.update(chunk)
+        return digest.hexdigest()
+    except OSError:
+        return ""
+
+
+class FileHashes:
+    """File hashes memoised for one build: many outputs read the same stylesheets."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.known: dict[str, str] = {}
+
+    def of(self, entry: str) -> str:
+        """The hash of a read entry (see `read_entries`): a file's, or a listing's."""
+        if entry not in self.known:
+            if entry.startswith(LISTING):
+                folder, _, pattern = entry[len(LISTING):].rpartition("/")
+                names = sorted(path.name for path in (self.root / folder).glob(pattern))
+                self.known[entry] = hashlib.sha256("\0".join(names).encode()).hexdigest()
+            else:
+                self.known[entry] = file_hash(self.root / entry)
+        return self.known[entry]
+
+
+def read_entries(reads: Reads, root: Path) -> tuple[str, ...]:
+    """`reads` as the record keeps them: paths relative to the project, listings as
+    "glob:FOLDER/PATTERN", sorted."""
+    def relative(path: Path) -> str:
+        absolute = Path(os.path.abspath(path))
+        return absolute.relative_to(root).as_posix() if absolute.is_relative_to(root) \
+            else absolute.as_posix()
+    entries = {relative(path) for path in reads.files}
+    entries |= {f"{LISTING}{relative(folder)}/{pattern}" for folder, pattern in reads.listings}
+    return tuple(sorted(entries))
+
+
+def output_key(declared: Iterable[str], reads: Iterable[str], hashes: FileHashes) -> str:
+    """The key of an output: its declared values and the current hash of each input it
+    read."""
+    digest = hashlib.sha256()
+    for value in declared:
+        digest.update(value.encode() + b"\0")
+    digest.update(b"\1reads\0")
+    for entry in reads:
+        digest.update(f"{entry}={hashes.of(entry)}\0".encode())
+    return digest.hexdigest()
+
+
+def pipeline_code() -> str:
+    """A hash of the pipeline's own code (every module of the package)."""
+    digest = hashlib.sha256()
+    for path in sorted(PACKAGE.rglob("*.py")):
+        digest.update(path.relative_to(PACKAGE).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def environment() -> dict[str, str]:
+    """The values of the environment variables that outputs read."""
+    return {name: os.environ.get(name, "") for name in ENVIRONMENT}
+
+
+def input_fingerprint(root: Path, code: str, libraries: dict[str, str]) -> str:
+    """A hash of every input file of the project, of the pipeline's code `code`, of the
+    environment outputs read and of `libraries` (distribution: version)."""
+    digest = hashlib.sha256(code.encode())
+    for name, value in sorted(environment().items()):
+        digest.update(f"{name}={value}\0".encode())
+    for name, version in sorted(libraries.items()):
+        digest.update(f"{name}=={version}\0".encode())
+    paths = [root / name for name in INPUT_FILES]
+    for folder in INPUT_FOLDERS:
+        paths += _files_under(root / folder)
+    for path in sorted(paths):
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0")
+        digest.update(file_hash(path).encode())
+    return digest.hexdigest()
+
+
+def _files_under(folder: Path) -> list[Path]:
+    found = []
+    for directory, _, names in os.walk(folder):
+        found += [Path(directory) / name for name in names if not name.endswith(".mo")]
+    return found
+
+
+def installed_versions(names: Iterable[str]) -> dict[str, str]:
+    """The installed version of each distribution of `names` ("" when not installed)."""
+    from importlib import metadata
+
+    versions = {}
+    for name in names:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = ""
+    return versions
+
+
+def libraries_of(module: str) -> dict[str, str]:
+    """The third-party distributions (name: version) that making with the pipeline's
+    module `module` can import: those its code imports, found by reading the import
+    statements of every module of the package it reaches, and everything they require."""
+    from importlib import metadata
+
+    top_level = set()
+    for path in _package_modules_reached(module):
+        top_level |= _third_party_imports(path)
+    providers = metadata.packages_distributions()
+    names = {_normalised(dist) for name in top_level for dist in providers.get(name, ())}
+    found: dict[str, str] = {}
+    while names:
+        name = names.pop()
+        if name in found:
+            continue
+        try:
+            distribution = metadata.distribution(name)
+        except metadata.PackageNotFoundError:
+            continue
+        found[name] = distribution.version
+        for requirement in distribution.requires or ():
+            if "extra ==" not in requirement and (match := REQUIREMENT.match(requirement)):
+                names.add(_normalised(match.group()))
+    return dict(sorted(found.items()))
+
+
+REQUIREMENT = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+
+
+def _normalised(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def _package_modules_reached(module: str) -> list[Path]:
+    """The files of the package's modules that `module` imports, directly or not (imports
+    inside functions, and for type checking, included)."""
+    seen: dict[str, Path] = {}
+    pending = [module]
+    while pending:
+        name = pending.pop()
+        if name in seen:
+            continue
+        path = _module_path(name)
+        if path is None:
+            continue
+        seen[name] = path
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.level:
+                base = package
+                for _ in range(node.level - 1):
+                    base = base.rpartition(".")[0]
+                target = f"{base}.{node.module}" if node.module else base
+                pending.append(target)
+                pending += [f"{target}.{alias.name}" for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module and \
+                    node.module.startswith(f"{PACKAGE.name}."):
+                pending.append(node.module)
+    return list(seen.values())
+
+
+def _module_path(name: str) -> Path | None:
+    parts = name.split(".")
+    if parts[0] != PACKAGE.name:
+        return None
+    base = PACKAGE.joinpath(*parts[1:])
+    for candidate in (base.with_suffix(".py"), base / "__init__.py"):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _third_party_imports(path: Path) -> set[str]:
+    """The top-level names of what `path` imports from outside the package and the
+    standard library."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
+            found.add(node.module.split(".")[0])
+    return {name for name in found
+            if name != PACKAGE.name and name not in sys.stdlib_module_names}

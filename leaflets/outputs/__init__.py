@@ -1,0 +1,24 @@
+"""The kinds of output, one module each with the same small interface (see kind.py), and
+the table that lists them. Adding a kind is one new module and one line below.
+
+Importing this package is cheap: each kind imports what makes its bytes (WeasyPrint,
+ebooklib...) inside `make`, so that a build with nothing to do loads none of it.
+"""
+
+from __future__ import annotations
+
+from . import book_pdf, epub_book, leaflet
+from .kind import Making, Output, OutputKind, Target
+
+KINDS: dict[str, OutputKind] = {kind.NAME: kind for kind in (
+    leaflet,
+    book_pdf,
+    epub_book,
+)}
+
+# What the command line offers: --format among the kinds' formats, --profile among their
+# variants.
+FORMATS = tuple(dict.fromkeys(kind.FORMAT for kind in KINDS.values()))
+VARIANTS = tuple(dict.fromkeys(variant for kind in KINDS.values() for variant in kind.VARIANTS))
+
+__all__ = ["FORMATS", "KINDS", "VARIANTS", "Making", "Output", "OutputKind", "Target"]

@@ -1,0 +1,50 @@
+"""The whole book of one language as one PDF: every leaflet a chapter, contents with page
+numbers, bookmarks (dist/LANG/<book>.pdf, `--profile book`)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .kind import Making, Output, Target
+
+if TYPE_CHECKING:
+    from ..project import Project
+
+NAME = "book-pdf"
+FORMAT = "pdf"
+VARIANTS = ("book",)
+
+
+def plan(project: Project, lang: str, variants: tuple[str, ...]) -> list[Target]:
+    slugs = tuple(project.slugs_in(lang))
+    if "book" not in variants or not slugs:
+        return []
+    slug = project.publication.book.slug
+    return [Target(NAME, lang, slug, project.publication.dist_dir / lang / f"{slug}.pdf",
+                   "book", slugs)]
+
+
+def facts(project: Project, target: Target) -> list[str]:
+    from .common import record_facts, source_date
+
+    return [*record_facts(project, target.lang, target.documents),
+            source_date(project, target.lang).isoformat()]
+
+
+def make(making: Making) -> Output:
+    from ..pdf import pdf_job, stylesheets, write_pdf
+    from ..render import BookChapter
+    from .common import document_record, source_date
+
+    project, lang = making.project, making.target.lang
+    publication = project.publication
+    chapters = [BookChapter(project.markup(lang, slug).with_id_prefix(f"{slug}-"),
+                            f"{slug}-title", document_record(project, lang, slug))
+                for slug in making.target.documents]
+    folder = publication.content_dir / lang
+    html = making.renderers.get(project, lang).book(
+        chapters, stylesheets(publication, folder, ("book.css",)),
+        source_date(project, lang).date())
+    rendered = write_pdf(pdf_job(publication, html, folder / f"{publication.book.slug}.md",
+                                 making.target.output))
+    return Output(rendered.data, rendered.pages)

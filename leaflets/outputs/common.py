@@ -1,0 +1,65 @@
+"""What the kinds of output share: a renderer per language, a document's printed history,
+and the date a book carries."""
+
+from __future__ import annotations
+
+import datetime
+import os
+
+from ..catalogs import load_translations
+from ..inputs import Reads, note_reads, recording
+from ..project import Project
+from ..render import DocumentRecord, PageContext, Renderer
+
+
+class Renderers:
+    """The renderer of each language, made once per process and kept between targets;
+    what making one read (the language's catalog) is recorded for every target it
+    serves."""
+
+    def __init__(self) -> None:
+        self.made: dict[str, tuple[Renderer, Reads]] = {}
+
+    def get(self, project: Project, lang: str) -> Renderer:
+        if lang not in self.made:
+            with recording() as reads:
+                publication = project.publication
+                renderer = Renderer(PageContext(publication, lang,
+                                                load_translations(publication, lang)))
+            self.made[lang] = renderer, reads
+        renderer, reads = self.made[lang]
+        note_reads(reads)
+        return renderer
+
+
+def document_record(project: Project, lang: str, slug: str) -> DocumentRecord:
+    """What `lang`'s pages of `slug` say of its history (see DocumentRecord)."""
+    document = project.contents.get(lang, slug)
+    source = project.contents.get(project.publication.source_language, slug)
+    assert document is not None and source is not None, "a planned document has its French"
+    return DocumentRecord(
+        updated=document.updated,
+        version=document.follows if document.is_translation else document.version,
+        last_review=source.last_review, review_due=source.review_due,
+        draft_mark=project.draft_mark(lang, slug))
+
+
+def record_facts(project: Project, lang: str, slugs: tuple[str, ...]) -> list[str]:
+    """The facts of the documents `slugs` that their pages print besides their own file:
+    the French document's review dates and the draft mark (a translation prints the
+    version it follows, from its own file)."""
+    facts = []
+    for slug in slugs:
+        record = document_record(project, lang, slug)
+        facts += [slug, str(record.last_review), str(record.review_due),
+                  record.draft_mark or ""]
+    return facts
+
+
+def source_date(project: Project, lang: str) -> datetime.datetime:
+    """The date a book carries: SOURCE_DATE_EPOCH if set, else the newest 'updated'."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return datetime.datetime.fromtimestamp(int(epoch), datetime.timezone.utc)
+    newest = max(doc.updated for doc in project.contents.documents(lang))
+    return datetime.datetime.combine(newest, datetime.time(), datetime.timezone.utc)

@@ -1,0 +1,96 @@
+"""The whole book of one language as an EPUB 3 e-book (dist/LANG/<book>.epub): a cover,
+contents, every leaflet a chapter, key terms linked to the glossary."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .kind import Making, Output, Target
+
+if TYPE_CHECKING:
+    from ..markup import TermLink
+    from ..project import Project
+    from ..render import Renderer
+
+NAME = "epub"
+FORMAT = "epub"
+VARIANTS: tuple[str, ...] = ()
+
+
+def plan(project: Project, lang: str, variants: tuple[str, ...]) -> list[Target]:
+    slugs = tuple(project.slugs_in(lang))
+    if not slugs:
+        return []
+    slug = project.publication.book.slug
+    return [Target(NAME, lang, slug, project.publication.dist_dir / lang / f"{slug}.epub",
+                   documents=slugs)]
+
+
+def facts(project: Project, target: Target) -> list[str]:
+    from .common import record_facts, source_date
+
+    return [*record_facts(project, target.lang, target.documents),
+            source_date(project, target.lang).isoformat()]
+
+
+def make(making: Making) -> Output:
+    from ..cover import draw_cover
+    from ..epub import BookTexts, Chapter, make_epub
+    from .common import document_record, source_date
+
+    project, lang = making.project, making.target.lang
+    publication = project.publication
+    renderer = making.renderers.get(project, lang)
+    _ = renderer.context.translations.gettext
+    book = publication.book
+    texts = BookTexts(
+        title=renderer.plain(_(book.title)), subtitle=renderer.plain(_(book.subtitle)),
+        description=renderer.plain(_(book.description)), rights=renderer.plain(_(book.rights)),
+        subjects=tuple(_(subject) for subject in book.subjects),
+        accessibility_summary=renderer.plain(_(book.accessibility_summary)))
+    links = glossary_links(project, lang)
+    markups = [project.markup(lang, slug) if slug == publication.glossary
+               else project.markup(lang, slug).with_glossary_links(links)
+               for slug in making.target.documents]
+    records = {m.document.slug: document_record(project, lang, m.document.slug)
+               for m in markups}
+    chapters = [Chapter(m.document.slug, renderer.plain(m.document.title),
+                        renderer.chapter(m, records[m.document.slug]), m.headings, m.images)
+                for m in markups]
+    glossary = next((c for c in chapters if c.slug == publication.glossary), None)
+    nav = renderer.page("nav.xhtml", chapters=[
+        {"href": c.href(lang), "title": c.title, "headings": c.headings} for c in chapters],
+        glossary_href=glossary.href(lang) if glossary else None)
+    marks = [{"title": c.title, "draft_mark": records[c.slug].draft_mark} for c in chapters]
+    band = _draft_band(renderer, marks)
+    cover_page = renderer.page("cover.xhtml", image="images/cover.png", chapters=marks,
+                               draft_band=band)
+    cover_png = draw_cover(texts.title, texts.subtitle, _(book.publisher),
+                           publication.styles_dir / "fonts", band)
+    return Output(make_epub(publication, lang, texts, chapters, nav, cover_page, cover_png,
+                            source_date(project, lang)))
+
+
+def _draft_band(renderer: Renderer, chapters: list[dict[str, str | None]]) -> str | None:
+    """The words the cover shows when the book holds drafts: a reader's shelf shows the
+    cover before anything else."""
+    marks = {chapter["draft_mark"] for chapter in chapters} - {None}
+    if not marks:
+        return None
+    _ = renderer.context.translations.gettext
+    text = _("Cette traduction n'a pas encore été vérifiée") if "draft" in marks else \
+        _("Cette traduction n'est plus à jour")
+    return renderer.plain(text)
+
+
+def glossary_links(project: Project, lang: str) -> tuple[TermLink, ...]:
+    """Links from the key terms' uses to `lang`'s glossary, in that language's approved
+    forms (none where the glossary is not translated yet)."""
+    from ..terminology import term_links
+
+    publication = project.publication
+    if (lang, publication.glossary or "") not in project.markups:
+        return ()
+    glossary = project.markup(lang, publication.glossary or "")
+    return term_links(project.term_forms(lang), glossary.headings,
+                      f"{publication.glossary}.xhtml")

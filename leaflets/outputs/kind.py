@@ -1,0 +1,78 @@
+"""What every kind of output has in common: the targets the driver plans, the output a
+worker makes, and the small interface each kind's module offers.
+
+A kind of output is one module of this package with:
+
+- NAME: its name in the build's record ("leaflet", "book-pdf", "epub");
+- FORMAT: what `--format` chooses it by ("pdf", "epub");
+- VARIANTS: what `--profile` chooses among (a leaflet's profiles; none: always made);
+- plan(project, lang, variants) -> list[Target]: the outputs it makes in `lang`;
+- facts(project, target) -> list[str]: the values an output shows besides the files its
+  making reads (a document's review dates and draft mark, the date a book carries): part
+  of the output's key, computed without making it;
+- make(making) -> Output: the output's bytes, a pure function of the project and target.
+
+`outputs.KINDS` lists them; the driver never compares a kind's name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from ..project import Project
+    from .common import Renderers
+
+
+@dataclass(frozen=True)
+class Target:
+    """One output file to make, and what it is made of."""
+
+    kind: str  # its kind's NAME
+    lang: str
+    slug: str  # the document's, or the book's
+    output: Path  # under dist/LANG/
+    variant: str = ""  # a leaflet's profile
+    documents: tuple[str, ...] = ()  # the documents it shows
+    budgeted: bool = False  # its A5 pages count against its document's `pages:` budget
+    # An output whose bytes it reuses when this build has them current (a booklet imposes
+    # its leaflet's screen PDF rather than laying the pages out again).
+    needs: Target | None = None
+
+
+@dataclass(frozen=True)
+class Output:
+    """A made target: its bytes, its number of pages for a PDF, and what making it read."""
+
+    data: bytes
+    pages: int | None = None
+    seconds: float = 0.0  # the time it took to make
+    reads: tuple[str, ...] = ()  # see keys.read_entries
+
+
+@dataclass(frozen=True)
+class Making:
+    """What a kind's `make` receives."""
+
+    project: Project
+    target: Target
+    renderers: Renderers  # one per language, kept by the process between targets
+    needed: bytes | None = None  # the bytes of `target.needs`, when current
+
+
+class OutputKind(Protocol):
+    """The interface of a kind's module (see the module's docstring)."""
+
+    __name__: str  # the module's: its imports tell which libraries make its outputs
+    NAME: str
+    FORMAT: str
+    VARIANTS: tuple[str, ...]
+
+    def plan(self, project: Project, lang: str,
+             variants: tuple[str, ...]) -> list[Target]: ...
+
+    def facts(self, project: Project, target: Target) -> list[str]: ...
+
+    def make(self, making: Making) -> Output: ...

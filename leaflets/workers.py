@@ -1,0 +1,205 @@
+"""Making outputs in worker processes, one per core, or in this process for a single job.
+
+What a worker logs (progress, WeasyPrint's warnings, the traceback of a bug under
+`--debug`) travels to the build's process through a queue, and is reported there as if
+it had been logged there. Workers end with the build's process, however it ends.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import logging
+import logging.handlers
+import multiprocessing
+import os
+import shutil
+import signal
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from contextlib import contextmanager
+from pathlib import Path
+from queue import Queue
+from typing import TYPE_CHECKING
+
+from .errors import LeafletError
+from .keys import read_entries
+from .outputs import KINDS, Making, Output, Target
+
+if TYPE_CHECKING:
+    from .outputs.common import Renderers
+    from .project import Project
+
+LOGGER = "leaflets"
+
+
+class Workers:
+    """Makes targets in worker processes, or in this one for a single job. Each task carries
+    the project (a small pickle); each worker keeps a renderer per language.
+
+    WeasyPrint's temporary folders go under `scratch` (dist/.work/), which the next build
+    empties: a killed build leaves nothing in the system's temporary folder. Workers do not
+    hold the project's lock (`lock_fd`, inherited when they fork) and end when the build's
+    process ends, however it ends."""
+
+    def __init__(self, jobs: int, scratch: Path, lock_fd: int | None = None) -> None:
+        self.jobs = jobs
+        self.scratch = scratch
+        self.lock_fd = lock_fd
+        self.pool: ProcessPoolExecutor | None = None
+        self.logs: Queue[logging.LogRecord] | None = None
+        self.listener: logging.handlers.QueueListener | None = None
+        self.here: _Maker | None = None
+
+    def __enter__(self) -> Workers:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, *exc: object) -> None:
+        if self.pool is not None:
+            # Stopped (Ctrl-C, SIGTERM): do not wait for a long layout; the workers end
+            # with this process.
+            self.pool.shutdown(wait=kind is None, cancel_futures=True)
+        if self.listener is not None:
+            self.listener.stop()  # after the workers: what they logged last is reported
+        shutil.rmtree(self.scratch, ignore_errors=True)
+
+    def run(self, project: Project, jobs: dict[Target, LeafletError | bytes | None]
+            ) -> Iterator[tuple[Target, Output | LeafletError]]:
+        """Each target with its output, or the error that stopped it, as they complete.
+        A job is the bytes of what the target needs (see Target.needs), None, or an error
+        already found, reported as it is."""
+        work = {target: job for target, job in jobs.items()
+                if not isinstance(job, LeafletError)}
+        for target, job in jobs.items():
+            if isinstance(job, LeafletError):
+                yield target, job
+        if self.pool is None and (self.jobs <= 1 or len(work) <= 1):
+            self.here = self.here or _Maker()
+            for target, needed in work.items():
+                with _temporary_folder(self.scratch / "main"):
+                    made = self.here.make(project, target, needed)
+                yield target, made
+            return
+        if self.pool is None:
+            self._start(min(self.jobs, len(work)))
+        assert self.pool is not None
+        pending: dict[Future[Output | LeafletError], Target] = {
+            self.pool.submit(_make_in_worker, project, target, needed): target
+            for target, needed in work.items()}
+        while pending:
+            finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for future in finished:
+                yield pending.pop(future), future.result()
+
+    def _start(self, processes: int) -> None:
+        context = multiprocessing.get_context("fork")  # workers inherit the loaded modules
+        logs: Queue[logging.LogRecord] = context.Queue()  # type: ignore[assignment]
+        self.listener = logging.handlers.QueueListener(logs, _ReportHere())
+        self.listener.start()
+        self.logs = logs
+        self.pool = ProcessPoolExecutor(
+            processes, mp_context=context, initializer=_start_worker,
+            initargs=(self.scratch, self.lock_fd, logs,
+                      logging.getLogger(LOGGER).getEffectiveLevel()))
+
+
+class _ReportHere(logging.Handler):
+    """Reports a worker's log record through this process's loggers and handlers."""
+
+    def handle(self, record: logging.LogRecord) -> bool:
+        logger = logging.getLogger(record.name)
+        if logger.isEnabledFor(record.levelno):
+            logger.handle(record)
+        return True
+
+    def emit(self, record: logging.LogRecord) -> None:  # handle() does it all
+        pass
+
+
+@contextmanager
+def _temporary_folder(folder: Path) -> Iterator[None]:
+    """Temporary files (WeasyPrint's fonts) under `folder` while making one target here."""
+    folder.mkdir(parents=True, exist_ok=True)
+    previous, tempfile.tempdir = tempfile.tempdir, str(folder)
+    try:
+        yield
+    finally:
+        tempfile.tempdir = previous
+
+
+class _Maker:
+    """What one process keeps between targets: a renderer per language."""
+
+    def __init__(self) -> None:
+        from .outputs.common import Renderers
+
+        self.renderers: Renderers = Renderers()
+
+    def make(self, project: Project, target: Target,
+             needed: bytes | None) -> Output | LeafletError:
+        from .inputs import recording
+
+        started = time.perf_counter()
+        try:
+            with recording() as reads:
+                output = KINDS[target.kind].make(Making(project, target, self.renderers,
+                                                        needed))
+        except LeafletError as error:
+            return error
+        except Exception as error:  # a bug of ours: it costs this output, not the others
+            logging.getLogger(LOGGER).debug("internal error making %s:", target.output,
+                                            exc_info=True)
+            return LeafletError(None, None, f"internal error in the pipeline "
+                                f"({type(error).__name__}: {error}); please report it (run "
+                                "again with --debug for the details)")
+        return Output(output.data, output.pages, time.perf_counter() - started,
+                      read_entries(reads, project.publication.root))
+
+
+# The worker process's maker, set once by the pool's initializer.
+_worker: _Maker | None = None
+
+
+def _start_worker(scratch: Path, lock_fd: int | None, logs: Queue[logging.LogRecord],
+                  level: int) -> None:
+    global _worker
+    if lock_fd is not None:
+        os.close(lock_fd)  # the lock is the build's, not its workers'
+    folder = scratch / str(os.getpid())
+    folder.mkdir(parents=True, exist_ok=True)
+    tempfile.tempdir = str(folder)
+    # Everything this worker logs goes to the build's process, which reports it.
+    logger = logging.getLogger(LOGGER)
+    logger.handlers[:] = [logging.handlers.QueueHandler(logs)]
+    logger.setLevel(level)
+    logger.propagate = False
+    parent = os.getppid()
+    _kill_with_parent()
+    threading.Thread(target=_end_with_parent, args=(parent,), daemon=True).start()
+    _worker = _Maker()
+
+
+def _kill_with_parent() -> None:
+    """Ask Linux to kill this worker when the build's process dies, even while the worker
+    is deep in a layout that holds Python's lock (the watcher thread could not run)."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # not Linux: the watcher thread remains
+        pass
+
+
+def _end_with_parent(parent: int) -> None:
+    """End this worker as soon as the build's process has gone (killed, say): nothing else
+    would, and it would go on writing and holding memory for no one."""
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(1)
+
+
+def _make_in_worker(project: Project, target: Target,
+                    needed: bytes | None) -> Output | LeafletError:
+    assert _worker is not None, "the pool's initializer sets the worker's context"
+    return _worker.make(project, target, needed)
