@@ -37,7 +37,7 @@ def main(argv: list[str] | None = None, stdout: TextIO | None = None,
                                                           else argv)))
     args.today = today or datetime.date.today()
     root = Path(args.project).resolve()
-    handler = _log_to(stderr, args.quiet)
+    handler = _log_to(stderr, args.quiet, args.debug)
     previous_handler = _terminate_like_interrupt()
     try:
         return _run(args, root, stdout)
@@ -315,7 +315,8 @@ def _add_common_options(parser: argparse.ArgumentParser, project: str, flag: obj
     parser.add_argument("--project", default=project, metavar="DIR",
                         help="the project folder (default: the current folder)")
     parser.add_argument("--debug", action="store_true", default=flag,
-                        help="show tracebacks of internal errors")
+                        help="show the details (tracebacks) of internal errors, a worker's "
+                        "included")
     parser.add_argument("--quiet", action="store_true", default=flag,
                         help="no progress lines on stderr")
 
@@ -340,10 +341,12 @@ def _split(value: str | None) -> tuple[str, ...]:
     return tuple(part.strip() for part in value.split(",") if part.strip()) if value else ()
 
 
-def _log_to(stream: TextIO, quiet: bool) -> logging.Handler:
+def _log_to(stream: TextIO, quiet: bool, debug: bool) -> logging.Handler:
+    """Progress and warnings on `stream`; with --debug, the details of internal errors
+    too (a worker's traceback among them)."""
     handler = logging.StreamHandler(stream)
     handler.setFormatter(logging.Formatter("%(message)s"))
     logger = logging.getLogger("leaflets")
-    logger.setLevel(logging.WARNING if quiet else logging.INFO)
+    logger.setLevel(logging.DEBUG if debug else logging.WARNING if quiet else logging.INFO)
     logger.addHandler(handler)
     return handler

@@ -124,3 +124,139 @@ def test_the_booklet_is_made_from_its_fresh_screen_pdf(project):
     from reading import pdf_text
 
     assert "We help you lie down." in pdf_text(project / "dist" / "en" / "premiere.booklet.pdf")
+
+
+# What an output depends on is what making it read (templates, stylesheets, fonts, images,
+# catalogs), recorded as it is read: a new include or import is followed from then on.
+
+EVERY_LEAFLET = [name for lang in ("en", "fr") for slug in ("premiere", "seconde")
+                 for name in leaflet(lang, slug)]
+
+
+def test_changing_a_template_remakes_the_outputs_made_from_it(project):
+    with open(project / "templates" / "leaflet.html", "a", encoding="utf-8") as template:
+        template.write("{# changed #}\n")
+    assert rebuilt(run_cli(project)) == sorted(EVERY_LEAFLET)
+
+
+def test_a_template_included_later_is_followed(project):
+    (project / "templates" / "_extra.html").write_text("{# nothing yet #}\n", encoding="utf-8")
+    edit(project / "templates" / "leaflet.html", "{% import", '{% include "_extra.html" %}\n'
+         "{% import")
+    assert rebuilt(run_cli(project)) == sorted(EVERY_LEAFLET)
+    (project / "templates" / "_extra.html").write_text("{# changed #}\n", encoding="utf-8")
+    assert rebuilt(run_cli(project)) == sorted(EVERY_LEAFLET)
+
+
+def test_a_stylesheet_imported_later_is_followed(project):
+    (project / "styles" / "extra.css").write_text("h2 { letter-spacing: 0; }\n",
+                                                  encoding="utf-8")
+    large = project / "styles" / "large.css"
+    large.write_text('@import "extra.css";\n' + large.read_text(encoding="utf-8"),
+                     encoding="utf-8")
+    every_large = [f"{lang}/{slug}.large.pdf" for lang in ("en", "fr")
+                   for slug in ("premiere", "seconde")]
+    assert rebuilt(run_cli(project)) == sorted(every_large)
+    (project / "styles" / "extra.css").write_text("h2 { letter-spacing: 0.01em; }\n",
+                                                  encoding="utf-8")
+    assert rebuilt(run_cli(project)) == sorted(every_large)
+
+
+def test_changing_an_image_remakes_the_outputs_that_show_it(project):
+    image = project / "content" / "images" / "genou.png"
+    from PIL import Image
+
+    with Image.open(image) as picture:
+        picture.rotate(180).save(image)
+    # Both premiere leaflets show it, and the books that hold them.
+    assert rebuilt(run_cli(project)) == sorted(leaflet("fr", "premiere") + books("fr") +
+                                               leaflet("en", "premiere") + books("en"))
+
+
+def test_a_font_added_to_the_folder_remakes_the_ebooks_which_embed_them_all(project):
+    fonts = project / "styles" / "fonts"
+    (fonts / "Spare-Regular.ttf").write_bytes(
+        (fonts / "AtkinsonHyperlegibleLeaflet-Regular.ttf").read_bytes())
+    assert rebuilt(run_cli(project)) == sorted(books("en")[:1] + books("fr")[:1])
+
+
+def test_changing_a_font_remakes_every_output_that_embeds_it(project):
+    fonts = project / "styles" / "fonts"
+    (fonts / "AtkinsonHyperlegibleLeaflet-Italic.ttf").write_bytes(
+        (fonts / "AtkinsonHyperlegibleLeaflet-Regular.ttf").read_bytes())
+    assert len(rebuilt(run_cli(project))) == EVERYTHING
+
+
+def test_changing_the_publication_file_remakes_everything(project):
+    with open(project / "publication.yml", "a", encoding="utf-8") as publication:
+        publication.write("# changed\n")
+    assert len(rebuilt(run_cli(project))) == EVERYTHING
+
+
+def test_source_date_epoch_remakes_the_books_only(project, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1790000000")
+    assert rebuilt(run_cli(project)) == sorted(books("en") + books("fr"))
+    assert rebuilt(run_cli(project)) == []
+    monkeypatch.delenv("SOURCE_DATE_EPOCH")
+    assert rebuilt(run_cli(project)) == sorted(books("en") + books("fr"))
+
+
+def test_a_new_version_of_a_library_remakes_the_outputs_made_with_it(project, monkeypatch):
+    from importlib import metadata
+
+    real_version, real_distribution = metadata.version, metadata.distribution
+
+    class Upgraded:
+        def __init__(self, distribution):
+            self.requires = distribution.requires
+            self.version = "99.0"
+
+    def version(name):
+        return "99.0" if name.lower() == "ebooklib" else real_version(name)
+
+    def distribution(name):
+        found = real_distribution(name)
+        return Upgraded(found) if name.lower() == "ebooklib" else found
+
+    monkeypatch.setattr(metadata, "version", version)
+    monkeypatch.setattr(metadata, "distribution", distribution)
+    run = run_cli(project)
+    assert rebuilt(run) == sorted(books("en")[:1] + books("fr")[:1])  # the EPUBs
+    assert run_cli(project).stdout.strip() == f"0 built, {EVERYTHING} up to date, 0 failed"
+
+
+def test_changing_a_terminology_catalog_remakes_that_languages_ebook(tmp_path):
+    project = make_project("terms", tmp_path / "project")
+    assert run_cli(project).status == 0
+    edit(project / "locales" / "en" / "LC_MESSAGES" / "terminology.po",
+         "# forbidden:", "# forbidden: cryo-ablation;")
+    run = run_cli(project)
+    assert [name for name in rebuilt(run)] == ["en/terms-book.epub"]
+
+
+def test_a_worker_bug_shows_its_traceback_under_debug(project, monkeypatch):
+    from leaflets.outputs import epub_book
+
+    def broken(making):
+        return 1 / 0
+
+    monkeypatch.setattr(epub_book, "make", broken)
+    quiet = run_cli(project, "--format", "epub", "--force", "--jobs", "2")
+    assert quiet.status == 1 and "Traceback" not in quiet.stderr
+    assert "internal error in the pipeline (ZeroDivisionError: division by zero)" in quiet.stderr
+    assert "--debug" in quiet.stderr
+    debug = run_cli(project, "--format", "epub", "--force", "--jobs", "2", "--debug")
+    assert debug.status == 1
+    assert "internal error making" in debug.stderr and "Traceback" in debug.stderr
+    assert "ZeroDivisionError" in debug.stderr and "in broken" in debug.stderr
+
+
+def test_weasyprint_warnings_name_the_output_they_concern(project):
+    with open(project / "styles" / "large.css", "a", encoding="utf-8") as sheet:
+        sheet.write("\nh1 { colour: red; }\n")
+    run = run_cli(project, "--lang", "en", "--jobs", "2")
+    assert run.status == 0, run.stderr
+    warned = [line for line in run.stderr.splitlines() if ": WeasyPrint: " in line]
+    assert {line.split(":")[0] for line in warned} == {"dist/en/premiere.large.pdf",
+                                                       "dist/en/seconde.large.pdf"}
+    assert all("colour" in line for line in warned)
