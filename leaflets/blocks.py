@@ -12,6 +12,9 @@ import difflib
 import re
 from dataclasses import dataclass, replace
 
+from markdown_it import MarkdownIt
+from mdit_py_plugins.footnote import footnote_plugin
+
 from .characters import matching_form
 from .content import Document, front_matter_line
 from .sanitise import visible_text
@@ -47,44 +50,66 @@ class Block:
 
 
 def blocks(document: Document) -> list[Block]:
-    """The document's title, summary, headings, list items, table cells and paragraphs."""
-    found: list[Block] = []
+    """The document's title, summary, headings, list items, table cells and paragraphs, in
+    the order of the file, each with its line.
+
+    The body is parsed by markdown-it-py, whose tokens carry their source lines: a line
+    that looks like a heading inside a fenced block, or a footnote, is what a Markdown
+    reader makes of it."""
+    found: list[tuple[int, str, str, int]] = []  # line, kind, text, heading level
     text = document.path.read_text(encoding="utf-8")
     # The values YAML gives, not the lines: a comment after a title is no part of it.
     for key, value in (("title", document.title), ("summary", document.summary)):
         if value:
-            found.append(Block(key, printed(value), front_matter_line(text, key), "", 0))
-    section, section_index, paragraph = "", 0, None
-    for offset, line in enumerate(document.body.splitlines()):
-        number = document.body_line + offset
-        stripped = line.strip()
-        if not stripped:
-            paragraph = None
-            continue
-        if DEFINITION.match(stripped):  # an abbreviation's or a link's: prints nothing
-            paragraph = None
-            continue
-        if heading := re.match(r"(#+) +(.*)", stripped):
-            section, section_index = printed(heading.group(2)), section_index + 1
-            found.append(Block("heading", section, number, section, section_index,
-                               len(heading.group(1))))
-            paragraph = None
-        elif item := re.match(r"(?:[-*+]|\d+\.) +(.*)", stripped):
-            found.append(Block("item", item.group(1), number, section, section_index))
-            paragraph = len(found) - 1
-        elif stripped.startswith("|"):
-            if not re.fullmatch(r"[|:\-\s]+", stripped):
-                found += [Block("cell", cell.strip(), number, section, section_index)
-                          for cell in stripped.strip("|").split("|")]
-            paragraph = None
-        elif paragraph is not None:
-            previous = found[paragraph]
-            found[paragraph] = replace(previous, text=f"{previous.text} {stripped}")
-        else:
-            found.append(Block("paragraph", stripped, number, section, section_index))
-            paragraph = len(found) - 1
+            found.append((front_matter_line(text, key), key, printed(value), 0))
+    body = document.body_line
+    items: list[bool] = []  # for each list item we are in: has its first paragraph come?
+    heading, cell, footnote = 0, False, ""
+    for token in _parser().parse(document.body):
+        if token.type in ("th_open", "td_open", "th_close", "td_close"):
+            cell = token.type.endswith("_open")
+        elif token.type == "list_item_open":
+            items.append(False)
+        elif token.type == "list_item_close":
+            items.pop()
+        elif token.type == "heading_open":
+            heading = int(token.tag[1:])
+        elif token.type == "footnote_open":
+            footnote = f"[^{token.meta['label']}]: "  # as written: its marks align it
+        elif token.type == "footnote_close":
+            footnote = ""
+        elif token.type == "inline" and token.map:
+            line = body + token.map[0]
+            content = " ".join(part.strip() for part in token.content.splitlines())
+            if heading:
+                found.append((line, "heading", content, heading))
+                heading = 0
+            elif cell:
+                found.append((line, "cell", content, 0))
+            elif items and not items[-1]:
+                items[-1] = True
+                found.append((line, "item", content, 0))
+            elif not DEFINITION.match(content):  # an abbreviation's: prints nothing
+                found.append((line, "paragraph", footnote + content, 0))
+                footnote = ""
+        elif token.type in ("fence", "code_block", "html_block") and token.map:
+            content = " ".join(part.strip() for part in token.content.splitlines())
+            found.append((body + token.map[0], "paragraph", content, 0))
+    # Footnotes come last from the parser: each goes back where it was written.
+    found.sort(key=lambda entry: entry[0])
+    result: list[Block] = []
+    section, section_index = "", 0
+    for line, kind, content, level in found:
+        if kind == "heading":
+            section, section_index = printed(content), section_index + 1
+        result.append(Block(kind, content, line, section, section_index, level))
     # A block that prints nothing (raw HTML the cleaning removes) is no block for a reader.
-    return [replace(block, text=text) for block in found if (text := printed(block.text))]
+    return [replace(block, text=shown) for block in result if (shown := printed(block.text))]
+
+
+def _parser() -> MarkdownIt:
+    # Python-Markdown's tables and footnotes, which the pages use, are read as such.
+    return MarkdownIt("commonmark").enable("table").use(footnote_plugin)
 
 
 def printed(text: str) -> str:

@@ -9,6 +9,8 @@ import pytest
 from conftest import edit, flat, make_project, outputs, recorded_outputs, run_cli
 from reading import pdf_pages_text
 
+from leaflets.catalogs import read_catalog
+
 
 @pytest.fixture
 def project(tmp_path):
@@ -225,8 +227,10 @@ def test_a_new_language_builds_with_every_document_missing(project):
     publication = (project / "publication.yml").read_text()
     assert "  targets: [en, es]\n" in publication
     assert "    es: urn:uuid:" in publication
-    catalog = (project / "locales" / "es" / "LC_MESSAGES" / "messages.po").read_text()
-    assert '"Plural-Forms: nplurals=2; plural=(n != 1);\\n"' in catalog
+    from babel.messages.plurals import get_plural
+
+    catalog = read_catalog(project / "locales" / "es" / "LC_MESSAGES" / "messages.po", "es")
+    assert catalog.plural_forms == get_plural("es").plural_forms  # CLDR's, through Babel
     assert (project / "locales" / "es" / "LC_MESSAGES" / "messages.mo").exists()
 
     status = json.loads(run_cli(project, "status", "--json").stdout)["languages"]["es"]

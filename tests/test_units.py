@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO
-from leaflets.blocks import Block, align
+from leaflets.blocks import Block, align, blocks
+from leaflets.content import read_document
 from leaflets.imposition import saddle_stitch_order
 from leaflets.state import STATE_FILE, OutputRecord, PlanRecord, load_state
 
@@ -55,6 +56,28 @@ def test_the_markdown_skeleton_tells_apart_blocks_of_the_same_kind():
     english = [block("paragraph", "There.", 1), block("paragraph", "In **30 %** of cases.", 3)]
     pairs = align(french, english)
     assert (french[0], english[1]) in pairs
+
+
+def test_blocks_are_what_a_markdown_reader_reads_each_at_its_line(tmp_path):
+    page = tmp_path / "fr" / "page.md"
+    page.parent.mkdir()
+    page.write_text("---\ntitle: Titre\nsummary: Résumé.\nupdated: 2026-11-25\nversion: \"1\"\n"
+                    "last_review: 2026-11-25\nreview_due: 2027-11-25\n---\n"
+                    "```\n# pas un titre\n```\n\n## Un titre\n\nUn texte[^1]\nsur deux lignes.\n\n"
+                    "[^1]: Une note.\n\n- un point\n\n  suite du point\n\n"
+                    "| A | B |\n|---|---|\n| c | d |\n\n*[ABC]: une abréviation\n",
+                    encoding="utf-8")
+    found = [(block.kind, block.text, block.line, block.section)
+             for block in blocks(read_document(page, "fr", False))]
+    assert found == [
+        ("title", "Titre", 2, ""), ("summary", "Résumé.", 3, ""),
+        ("paragraph", "# pas un titre", 9, ""),  # a fenced block: text, not a heading
+        ("heading", "Un titre", 13, "Un titre"),
+        ("paragraph", "Un texte[^1] sur deux lignes.", 15, "Un titre"),
+        ("paragraph", "[^1]: Une note.", 18, "Un titre"),  # where it was written
+        ("item", "un point", 20, "Un titre"), ("paragraph", "suite du point", 22, "Un titre"),
+        ("cell", "A", 24, "Un titre"), ("cell", "B", 24, "Un titre"),
+        ("cell", "c", 26, "Un titre"), ("cell", "d", 26, "Un titre")]
 
 
 # Saddle-stitch order: printed double-sided, flipped on the short edge, stacked and folded,
