@@ -174,10 +174,10 @@ def _readability(args: argparse.Namespace, root: Path, stdout: TextIO) -> int:
 
 def _diff(args: argparse.Namespace, root: Path, stdout: TextIO) -> int:
     from .config import load_publication
-    from .translation import describe_changes, french_changes, parse_document_ref
+    from .translation import describe_changes, parse_document_ref, source_changes
 
     lang, slug = parse_document_ref(args.document)
-    changes = french_changes(load_publication(root), lang, slug)
+    changes = source_changes(load_publication(root), lang, slug)
     print("\n".join(describe_changes(changes, root)), file=stdout)
     return 0
 
@@ -204,7 +204,8 @@ def _accept(args: argparse.Namespace, root: Path, stdout: TextIO) -> int:
               f"{done.version} (recorded in {shown_path(done.followed, root)}); review: "
               f"{done.review}", file=stdout)
         if done.review_reset:
-            print(f"  review set back to draft: the French changed since it was reviewed. "
+            print(f"  review set back to draft: the {publication.source_name} changed since it "
+                  "was reviewed. "
                   f"Once a reviewer has checked it: build.py accept --reviewed {lang}/{slug}",
                   file=stdout)
     return 1 if refused else 0
@@ -294,10 +295,10 @@ def _parser() -> argparse.ArgumentParser:
     readability_parser.add_argument("--lang", help="languages to measure (default: all)")
     readability_parser.add_argument("--json", action="store_true", help="the same, as JSON")
     diff_parser = commands.add_parser(
-        "diff", help="what changed in the French since a translation was last accepted")
+        "diff", help="what changed in the source text since a translation was last accepted")
     diff_parser.add_argument("document", help="the translation, e.g. en/cancers")
     accept_parser = commands.add_parser(
-        "accept", help="record that translations now follow the current French")
+        "accept", help="record that translations now follow the current source text")
     accept_parser.add_argument("documents", nargs="+", metavar="LANG[/DOCUMENT]",
                                help="translations, e.g. en/cancers, or a whole language: en")
     accept_parser.add_argument("--reviewed", action="store_true",

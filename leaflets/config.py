@@ -109,6 +109,13 @@ class Publication:
     def dist_dir(self) -> Path:
         return self.root / "dist"
 
+    @property
+    def source_name(self) -> str:
+        """The source language's name in English, for messages ("French")."""
+        from .languages import language_name
+
+        return language_name(self.source_language)
+
     def locale(self, lang: str) -> str:
         """The Babel locale for `lang`'s dates and language names (e.g. en_GB for en)."""
         return self.regional_locales.get(lang, lang)

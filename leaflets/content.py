@@ -108,7 +108,8 @@ def _check_against_publication(publication: Publication,
         for path in sorted((publication.content_dir / lang).glob("*.md")):
             slug = path.stem
             if not (source_dir / path.name).exists():
-                errors.append(ContentError(path, 1, "translation with no French source "
+                name = publication.source_name
+                errors.append(ContentError(path, 1, f"translation with no {name} source "
                                            f"(content/{publication.source_language}/{slug}.md "
                                            "does not exist): rename or remove it"))
     return errors

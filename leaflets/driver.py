@@ -540,7 +540,8 @@ def _unbuildable(project: Project, targets: list[Target], options: BuildOptions,
         if labels:
             error = RefusedOutput(po_path(publication, lang), None, f"{len(labels)} interface "
                                   f"text(s) not translated yet (such as '{labels[0]}'): {lang} "
-                                  "pages would show French. Translate them, then build again")
+                                  f"pages would show {publication.source_name}. Translate them, "
+                                  "then build again")
             refused.update({target: error for target in targets
                             if target.lang == lang and target not in refused})
         elif marked and options.strict:

@@ -24,15 +24,10 @@ from .blocks import Block, blocks, unquoted
 from .content import Document
 from .errors import Finding, excerpt
 from .files import shown_path
+from .languages import Explanations, rules_for
 
 LONG_SENTENCE = 20  # listed by `readability`
 TOO_LONG_SENTENCE = 25  # a warning in `check`
-# Reading ease: (base, per word of sentence, per syllable of word), and the hyphenation
-# dictionary that counts syllables.
-FORMULAS = {
-    "fr": ("Kandel-Moles", (207.0, 1.015, 73.6), "fr_FR"),
-    "en": ("Flesch", (206.835, 1.015, 84.6), "en_GB"),
-}
 BANDS = ((90, "very easy"), (80, "easy"), (70, "fairly easy"), (60, "standard"),
          (50, "fairly difficult"), (30, "difficult"), (float("-inf"), "very difficult"))
 # What a reader reads in a block: Markdown's marks, link targets and footnote calls aside.
@@ -85,9 +80,9 @@ def measure(document: Document, terms: list[tuple[str, str | None]] = (),
     """The readability of `document`; `terms` are the key terms in its language (singular,
     plural), checked for use before explanation unless `explained_elsewhere` (the glossary,
     which explains them all)."""
-    name, (base, per_word, per_syllable), dictionary = FORMULAS.get(
-        document.lang, FORMULAS["en"])
-    hyphenator = pyphen.Pyphen(lang=dictionary, left=1, right=1)
+    rules = rules_for(document.lang)
+    ease = rules.reading_ease
+    hyphenator = pyphen.Pyphen(lang=ease.dictionary, left=1, right=1)
     read = [block for block in blocks(document) if block.kind in READ_KINDS]
     sentences = [(block.line, sentence) for block in read
                  for sentence in SENTENCE_END.split(reading(block.text)) if WORD.search(sentence)]
@@ -97,13 +92,14 @@ def measure(document: Document, terms: list[tuple[str, str | None]] = (),
                  if (count := len(WORD.findall(sentence))) > LONG_SENTENCE)
     score = 0.0
     if words:
-        score = base - per_word * len(words) / len(sentences) - \
-            per_syllable * syllables / len(words)
+        score = ease.base - ease.per_word * len(words) / len(sentences) - \
+            ease.per_syllable * syllables / len(words)
     # A title or heading may name a term ("What is cryoablation?"); the text explains it.
     running = [block for block in read if block.kind != "summary"]
-    unexplained = () if explained_elsewhere else tuple(_unexplained(running, terms))
+    unexplained = () if explained_elsewhere else \
+        tuple(_unexplained(running, terms, rules.explanations))
     return Readability(document.lang, document.slug, document.path, len(words), len(sentences),
-                       syllables, name, round(score, 1), long, unexplained)
+                       syllables, ease.formula, round(score, 1), long, unexplained)
 
 
 def reading(text: str) -> str:
@@ -121,24 +117,27 @@ def long_sentence_findings(document: Document) -> list[Finding]:
             if sentence.words > TOO_LONG_SENTENCE]
 
 
-# A sentence explains a term when the term (or a pair: "la sciatique ou la cruralgie") is
-# followed by what it is ("X est", "X :", "X (...)", "X, c'est-à-dire", "X, qui", "X, une
-# ...") or announced by its name ("appelé X", "on parle de X", "c'est la X", "this is X").
-PAIRED = r"(?:\s+(?:ou|et|or|and)\s+(?:la\s+|le\s+|l['’])?[^\W\d_]+(?:\s+[^\W\d_]+){0,2})?"
-EXPLAINED_AFTER = PAIRED + r"(?:\s*\(|\s*:\s|,?\s+(?:est|sont|veut dire|désigne|is|are|means)\b" \
-    r"|,\s+(?:c['’]est-à-dire|qui|that is|which|une?|des|a|an)\b)"
-EXPLAINED_BEFORE = r"(?:appelée?s?|s['’]appelle(?:nt)?|on parle (?:alors )?d(?:['’]|e\s)|" \
-    r"c['’]est (?:la |le |l['’]|une |un )|called|known as|this is)\s*" \
-    r"(?:une?\s+|la\s+|le\s+|l['’]|an?\s+|the\s+)?"
+def _explanation_patterns(way: Explanations) -> tuple[str, str]:
+    """A sentence explains a term when the term (or a pair: "la sciatique ou la cruralgie")
+    is followed by what it is ("X est", "X :", "X (...)", "X, c'est-à-dire", "X, qui", "X,
+    une ...") or announced by its name ("appelé X", "on parle de X", "this is X"): the
+    patterns after and before the term, in the words of the language (see languages.py)."""
+    paired = rf"(?:\s+(?:{way.pair})\s+(?:{way.articles})?[^\W\d_]+(?:\s+[^\W\d_]+){{0,2}})?"
+    after = paired + rf"(?:\s*\(|\s*:\s|,?\s+(?:{way.after_verb})\b" \
+        rf"|,\s+(?:{way.after_comma})\b)"
+    before = rf"(?:{way.before})\s*(?:{way.before_article})?"
+    return after, before
 
 
-def _unexplained(found: list[Block], terms: list[tuple[str, str | None]]) -> list[TermUse]:
+def _unexplained(found: list[Block], terms: list[tuple[str, str | None]],
+                 way: Explanations) -> list[TermUse]:
+    explained_after, explained_before = _explanation_patterns(way)
     uses = []
     for singular, plural in terms:
         forms = "|".join(re.escape(form) for form in (plural, singular) if form)
         use = re.compile(rf"(?<![\w-])(?:{forms})(?![\w-])", re.IGNORECASE)
-        explanation = re.compile(rf"(?<![\w-])(?:{forms}){EXPLAINED_AFTER}|"
-                                 rf"{EXPLAINED_BEFORE}(?:{forms})(?![\w-])", re.IGNORECASE)
+        explanation = re.compile(rf"(?<![\w-])(?:{forms}){explained_after}|"
+                                 rf"{explained_before}(?:{forms})(?![\w-])", re.IGNORECASE)
         # A quoted title (the article's) names words without using them.
         first = next((block for block in found if use.search(unquoted(block.text))), None)
         if first is None:

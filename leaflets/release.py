@@ -103,8 +103,9 @@ def release_blockers(project: Project, findings: list[Finding],
             status = project.statuses.get((lang, slug))
             if status is not None and status.state in (UP_TO_DATE, OUTDATED):
                 blockers += [Blocker(finding, lang, slug)
-                             for finding in _translation_findings(status.path, lang, slug,
-                                                                  status.state, status.review)]
+                             for finding in _translation_findings(
+                                 publication, status.path, lang, slug, status.state,
+                                 status.review)]
     for source in project.contents.documents(publication.source_language):
         if source.last_review is not None and source.updated > source.last_review:
             line = front_matter_line(source.path.read_text(encoding="utf-8"), "last_review")
@@ -139,13 +140,14 @@ def _scoped(project: Project, finding: Finding) -> Blocker:
     return Blocker(finding)
 
 
-def _translation_findings(path: Path, lang: str, slug: str, state: str,
-                          review: str | None) -> list[Finding]:
+def _translation_findings(publication: Publication, path: Path, lang: str, slug: str,
+                          state: str, review: str | None) -> list[Finding]:
     text = path.read_text(encoding="utf-8")
     findings = []
     if state == OUTDATED:
         findings.append(Finding(path, front_matter_line(text, "follows"), "outdated",
-                                "the French changed since this translation was accepted: "
+                                f"the {publication.source_name} changed since this "
+                                "translation was accepted: "
                                 f"update it (`build.py diff {lang}/{slug}`), then accept it"))
     if review != "reviewed":
         findings.append(Finding(path, front_matter_line(text, "review"), "draft",

@@ -21,8 +21,9 @@ from markupsafe import escape
 from .config import Publication
 from .errors import RenderError
 from .inputs import checked_path, note_read
+from .languages import rules_for
 from .markup import Markup
-from .typography import apply, rules_for
+from .typography import apply, typography_for
 
 
 @dataclass(frozen=True)
@@ -86,15 +87,16 @@ class Renderer:
     def plain(self, text: str) -> str:
         """`text` in the page language's typography, as plain text (the e-book's metadata,
         a PDF's title): never markup, whatever it holds."""
-        return apply(text, rules_for(self.lang))
+        return apply(text, typography_for(self.lang))
 
     def long_date(self, value: datetime.date) -> str:
-        """`value` as the page's locale writes it in full ("24 novembre 2026"). French writes
-        the first of the month as an ordinal ("1er décembre"), which CLDR does not."""
+        """`value` as the page's locale writes it in full ("24 novembre 2026"), the first of
+        the month as the language writes it where CLDR does not (French "1er décembre")."""
         written = format_date(value, format="long",
                               locale=self.context.publication.locale(self.lang))
-        if self.lang == "fr" and value.day == 1 and written.startswith("1 "):
-            written = "1er" + written[1:]
+        first = rules_for(self.lang).first_of_month
+        if first and value.day == 1 and written.startswith("1 "):
+            written = first + written[1:]
         return written
 
     def language_name(self, code: str) -> str:

@@ -85,8 +85,9 @@ class StatusReport:
         for slug in slugs:
             lines.append("  ".join([slug.ljust(first), *(cells.get((lang, slug), "").ljust(
                 widths[lang]) for lang in columns)]).rstrip())
-        lines.append(f"({source}: the French version of each document; each translation: "
-                     "its state, the French version it follows, its review)")
+        name = self.publication.source_name
+        lines.append(f"({source}: the {name} version of each document; each translation: "
+                     f"its state, the {name} version it follows, its review)")
         lines.append("")
         for lang, statuses in self.documents.items():
             lines += _summary(lang, statuses)

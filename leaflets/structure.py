@@ -15,6 +15,7 @@ from .blocks import Block, align, blocks
 from .content import Document
 from .errors import Finding, excerpt
 from .files import shown_path
+from .languages import language_name
 
 IMAGE = re.compile(r"!\[(?P<alt>[^\]]*)\]\((?P<target>[^)\s]+)[^)]*\)")
 LINK = re.compile(r"(?<!!)\[(?P<text>[^\]]*)\]\((?P<target>[^)\s]+)[^)]*\)")
@@ -27,9 +28,10 @@ MINUS_SIGNS = "-\u2212"
 
 
 def structure_findings(source: Document, translation: Document, root: Path) -> list[Finding]:
-    """Every structural difference between `translation` and its French `source`."""
+    """Every structural difference between `translation` and its `source`."""
     source_blocks, target_blocks = blocks(source), blocks(translation)
     source_name = shown_path(source.path, root)
+    language = language_name(source.lang)
     findings: list[Finding] = []
 
     def finding(line: int, block: Block | None, message: str) -> None:
@@ -37,41 +39,45 @@ def structure_findings(source: Document, translation: Document, root: Path) -> l
         findings.append(Finding(translation.path, line, "structure", where + message))
 
     last_line = translation.body_line  # where a missing block would stand
-    for french, block in align(source_blocks, target_blocks):
-        if french is not None and block is not None:
-            for message in _block_differences(french, block, source_name):
+    for original, block in align(source_blocks, target_blocks):
+        if original is not None and block is not None:
+            for message in _block_differences(original, block, f"the {language}",
+                                              source_name):
                 finding(block.line, block, message)
             last_line = block.line
-        elif french is not None:
-            finding(last_line, french, f"the French {_describe(french)} ({source_name}:"
-                    f"{french.line}) is missing after this line: \"{excerpt(french.text)}\"")
+        elif original is not None:
+            finding(last_line, original, f"the {language} {_describe(original)} ({source_name}:"
+                    f"{original.line}) is missing after this line: \"{excerpt(original.text)}\"")
         else:
             finding(block.line, block, f"this {_describe(block)} has no counterpart in the "
-                    f"French ({source_name}): \"{excerpt(block.text)}\"")
+                    f"{language} ({source_name}): \"{excerpt(block.text)}\"")
             last_line = block.line
     return sorted(set(findings), key=lambda item: (item.line, item.message))
 
 
-def _block_differences(french: Block, block: Block, source_name: str) -> list[str]:
-    where = f"{source_name}:{french.line}"
+def _block_differences(original: Block, block: Block, the_source: str,
+                       source_name: str) -> list[str]:
+    """What differs between a translated block and its original, `the_source` naming the
+    source language in a sentence ("the French")."""
+    where = f"{source_name}:{original.line}"
     messages = []
-    missing = Counter(numbers(french.text)) - Counter(numbers(block.text))
+    missing = Counter(numbers(original.text)) - Counter(numbers(block.text))
     for number in sorted(missing):
-        messages.append(f"'{number}' of the French ({where}) is missing here")
-    french_links = [match["target"] for match in LINK.finditer(french.text)]
+        messages.append(f"'{number}' of {the_source} ({where}) is missing here")
+    original_links = [match["target"] for match in LINK.finditer(original.text)]
     links = [match["target"] for match in LINK.finditer(block.text)]
-    if french_links != links:
-        messages.append(f"links go to {_listed(links)}; the French ({where}) links to "
-                        f"{_listed(french_links)}")
-    french_images = list(IMAGE.finditer(french.text))
+    if original_links != links:
+        messages.append(f"links go to {_listed(links)}; {the_source} ({where}) links to "
+                        f"{_listed(original_links)}")
+    original_images = list(IMAGE.finditer(original.text))
     images = list(IMAGE.finditer(block.text))
-    if [m["target"] for m in french_images] != [m["target"] for m in images]:
-        messages.append(f"images {_listed([m['target'] for m in images])}; the French "
-                        f"({where}) shows {_listed([m['target'] for m in french_images])}")
+    if [m["target"] for m in original_images] != [m["target"] for m in images]:
+        messages.append(f"images {_listed([m['target'] for m in images])}; {the_source} "
+                        f"({where}) shows {_listed([m['target'] for m in original_images])}")
     else:
-        for french_image, image in zip(french_images, images):
+        for original_image, image in zip(original_images, images):
             alt = image["alt"].strip()
-            if alt and alt == french_image["alt"].strip() and re.search(r"[^\W\d_]", alt):
+            if alt and alt == original_image["alt"].strip() and re.search(r"[^\W\d_]", alt):
                 messages.append(f"the alt text of image '{image['target']}' is not translated: "
                                 f"\"{excerpt(alt)}\"")
     return messages

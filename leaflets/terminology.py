@@ -20,13 +20,12 @@ from .blocks import Block, blocks, unquoted
 from .content import Document
 from .errors import Finding, excerpt
 from .files import shown_path
+from .languages import language_name, rules_for
 from .markup import Heading, TermLink
 
 DOMAIN = "terminology"
 FORBIDDEN_PREFIX = "forbidden:"
 HEADING = re.compile(r"^## +(?P<term>[^/]+?)(?: */ *(?P<plural>.+?))? *$")
-# French elided articles and pronouns glued to the next word: l'infiltration, d'embolisation.
-ELISION = r"(?:[cdjlmnst]|qu|jusqu|lorsqu|puisqu)['\u2019]"
 SPACE = r"[\s\u00a0\u202f-]+"
 
 
@@ -116,28 +115,32 @@ def approved_terms(terms: list[Term], catalog: Catalog | None) -> list[ApprovedT
     return approved
 
 
-def term_links(forms: list[tuple[str, str | None]], entries: tuple[Heading, ...],
+def term_links(forms: list[tuple[str, str | None]], lang: str, entries: tuple[Heading, ...],
                glossary_href: str) -> tuple[TermLink, ...]:
     """Links from each term's uses to its entry: `forms` are the (singular, plural) of the
-    terms in one language, `entries` the headings of that language's glossary. A term whose
+    terms in `lang`, `entries` the headings of that language's glossary. A term whose
     entry is missing is not linked (the check reports the heading that differs)."""
     anchors = {entry.text.casefold(): entry.anchor for entry in entries}
-    return tuple(TermLink(term_pattern(singular, plural), f"{glossary_href}#{anchor}")
+    return tuple(TermLink(term_pattern(singular, plural, lang=lang),
+                          f"{glossary_href}#{anchor}")
                  for singular, plural in forms
                  if (anchor := anchors.get(singular.casefold())) is not None)
 
 
-def term_pattern(*forms: str | None, elision: bool = False) -> re.Pattern[str]:
-    """A case-insensitive pattern for whole-word uses of `forms`, each word's plural included.
+def term_pattern(*forms: str | None, lang: str, elision: bool = False) -> re.Pattern[str]:
+    """A case-insensitive pattern for whole-word uses of `forms`, words of `lang`, each
+    word's plural included (with `elision`, an elided word glued before it too).
 
     A form inside a longer word does not match ("infiltration" in "infiltrations" does, with
     its plural; "ablation" in "cryoablation" does not).
     """
+    rules = rules_for(lang)
+    plural = "|".join(re.escape(ending) for ending in rules.plural_endings)
     alternatives = []
     for form in filter(None, forms):
-        words = [re.escape(word) + r"(?:s|x)?" for word in form.split()]
+        words = [re.escape(word) + rf"(?:{plural})?" for word in form.split()]
         alternatives.append(SPACE.join(words))
-    prefix = f"(?:{ELISION})?" if elision else ""
+    prefix = f"(?:{rules.elision})?" if elision and rules.elision else ""
     return re.compile(rf"(?<![\w-]){prefix}(?:{'|'.join(alternatives)})(?![\w])",
                       re.IGNORECASE)
 
@@ -151,17 +154,18 @@ def check_translation(source: Document, translation: Document,
     pairs = _aligned(source_blocks, target_blocks)
     if pairs is None:
         findings.append(Finding(translation.path, translation.body_line, "structure",
-                                "blocks do not match the French one to one: key terms are "
-                                "checked section by section", "warning"))
+                                f"blocks do not match the {language_name(source.lang)} one to "
+                                "one: key terms are checked section by section", "warning"))
         pairs = _aligned_by_section(source_blocks, target_blocks)
     source_name = shown_path(source.path, root)
     for entry in approved:
         if entry.singular is None:
             continue
-        french = term_pattern(entry.term.source, entry.term.plural, elision=True)
-        expected = term_pattern(entry.singular, entry.plural)
+        used = term_pattern(entry.term.source, entry.term.plural, lang=source.lang,
+                            elision=True)
+        expected = term_pattern(entry.singular, entry.plural, lang=translation.lang)
         for source_block, target_block in pairs:
-            if (french.search(unquoted(source_block.text))
+            if (used.search(unquoted(source_block.text))
                     and not expected.search(target_block.text)):
                 findings.append(Finding(
                     translation.path, target_block.line, "term",
@@ -169,7 +173,7 @@ def check_translation(source: Document, translation: Document,
                     f"({source_name}:{source_block.line}): expected '{entry.singular}', "
                     f"found: \"{excerpt(target_block.text)}\""))
         if entry.forbidden:
-            forbidden = term_pattern(*entry.forbidden)
+            forbidden = term_pattern(*entry.forbidden, lang=translation.lang)
             for block in target_blocks:
                 if match := forbidden.search(block.text):
                     findings.append(Finding(

@@ -102,7 +102,8 @@ def _compare(publication: Publication, lang: str, slug: str) -> tuple[str, str |
     source = publication.content_dir / publication.source_language / f"{slug}.md"
     followed = follows_path(publication, lang, slug)
     if not followed.exists():
-        return OUTDATED, (f"no record of the French it follows: check it against "
+        return OUTDATED, (f"no record of the {publication.source_name} it follows: check it "
+                          "against "
                           f"{shown_path(source, publication.root)}, then run accept")
     try:
         current = _read(publication, source, publication.source_language, False)
@@ -139,7 +140,7 @@ class Change:
 
 
 @dataclass(frozen=True)
-class FrenchChanges:
+class SourceChanges:
     """What `diff` shows for one translation."""
 
     translation: Path
@@ -148,10 +149,11 @@ class FrenchChanges:
     followed_version: str | None  # None: no record of what the translation follows
     current_version: str | None
     changes: tuple[Change, ...]
+    language: str  # the source language's name, for the report ("French")
 
 
-def french_changes(publication: Publication, lang: str, slug: str) -> FrenchChanges:
-    """The changes of the French `slug` since the version `lang`'s translation follows.
+def source_changes(publication: Publication, lang: str, slug: str) -> SourceChanges:
+    """The changes of the source `slug` since the version `lang`'s translation follows.
 
     Without a record of that version, every French block counts as added.
     """
@@ -199,22 +201,22 @@ def french_changes(publication: Publication, lang: str, slug: str) -> FrenchChan
         changes += [Change("removed", old, None, line_of(i1 + offset))
                     for offset, old in enumerate(olds)]
         changes += [Change("added", None, new, insertion_line(i1), insert=True) for new in news]
-    return FrenchChanges(translation_path, source_path, followed_path,
+    return SourceChanges(translation_path, source_path, followed_path,
                          recorded.version if recorded else None, current.version,
-                         tuple(changes))
+                         tuple(changes), publication.source_name)
 
 
-def describe_changes(report: FrenchChanges, root: Path) -> list[str]:
+def describe_changes(report: SourceChanges, root: Path) -> list[str]:
     """`report` as the lines `build.py diff` prints."""
     translation = shown_path(report.translation, root)
     source = shown_path(report.source, root)
     if report.followed_version is None:
-        head = (f"{translation} has no record of the French it follows "
+        head = (f"{translation} has no record of the {report.language} it follows "
                 f"({shown_path(report.followed, root)}): every block of {source} is shown.")
     else:
         head = (f"{translation} follows {source} version {report.followed_version} "
-                f"(kept in {shown_path(report.followed, root)}); the French is now version "
-                f"{report.current_version}.")
+                f"(kept in {shown_path(report.followed, root)}); the {report.language} is now "
+                f"version {report.current_version}.")
     lines = [head]
     if not report.changes:
         lines.append("No change since: the translation is up to date.")
@@ -223,10 +225,10 @@ def describe_changes(report: FrenchChanges, root: Path) -> list[str]:
     for number, change in enumerate(report.changes, start=1):
         block = change.after or change.before
         section = f' in "{block.section}"' if block.section else ""
-        french_line = (f"French line {change.after.line}" if change.after
-                       else f"was French line {change.before.line}")
+        source_line = (f"{report.language} line {change.after.line}" if change.after
+                       else f"was {report.language} line {change.before.line}")
         lines.append("")
-        lines.append(f"{number}. {change.kind} {block.kind_name}{section} ({french_line})")
+        lines.append(f"{number}. {change.kind} {block.kind_name}{section} ({source_line})")
         if change.before:
             lines.append(f"   before: {change.before.text}")
         if change.after:
@@ -277,10 +279,10 @@ def accept(publication: Publication, lang: str, slug: str,
     translation_path, source_path = _paths(publication, lang, slug)
     source = _read(publication, source_path, publication.source_language, False)
     translation = _read(publication, translation_path, lang, True)  # refuse one that does not read
-    french_changed = _compare(publication, lang, slug)[0] == OUTDATED
-    review = "reviewed" if reviewed else "draft" if french_changed else translation.review
+    source_changed = _compare(publication, lang, slug)[0] == OUTDATED
+    review = "reviewed" if reviewed else "draft" if source_changed else translation.review
     assert review is not None, "a translation's front matter requires review"
-    french = read_input(source_path, publication.root, ContentError)
+    original = read_input(source_path, publication.root, ContentError)
     text = read_input_text(translation_path, publication.root, ContentError)
     updated = text
     if source.version is not None:
@@ -290,9 +292,9 @@ def accept(publication: Publication, lang: str, slug: str,
     followed = follows_path(publication, lang, slug)
     for path in (translation_path, followed):
         checked_folder(path, publication.root, ContentError)
-    # Both or neither: a translation never says it follows a French that was not recorded.
+    # Both or neither: a translation never says it follows a text that was not recorded.
     changed = [(translation_path, updated.encode("utf-8"))] if updated != text else []
-    write_all([*changed, (followed, french)])
+    write_all([*changed, (followed, original)])
     return Acceptance(translation_path, follows_path(publication, lang, slug), source.version,
                       review, review_reset=translation.review == "reviewed" and review == "draft")
 
@@ -342,8 +344,8 @@ def unchanged_version_findings(publication: Publication,
             findings.append(Finding(
                 source.path, line, "version", f"the text changed since version "
                 f"{source.version} was translated ({', '.join(changed_in)}), but `version:` "
-                "did not: give it a new value, so that every leaflet prints which French text "
-                "it follows", "warning"))
+                f"did not: give it a new value, so that every leaflet prints which "
+                f"{publication.source_name} text it follows", "warning"))
     return findings
 
 
@@ -358,7 +360,7 @@ def _paths(publication: Publication, lang: str, slug: str) -> tuple[Path, Path]:
     source = publication.content_dir / publication.source_language / f"{slug}.md"
     if not translation.exists():
         raise ContentError(translation, None, "this translation does not exist yet: copy the "
-                           "French file there and translate it")
+                           f"{publication.source_name} file there and translate it")
     return translation, source
 
 

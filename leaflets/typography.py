@@ -2,57 +2,27 @@
 
 Authors type plain keyboard text ("Que faire ?", "l'infiltration", "-70 °C"); the pipeline
 sets the spaces, quotes, apostrophes and minus signs each language's usage asks for. The rules
-of every language live in TYPOGRAPHY below, and nowhere else.
+of every language live in the table of languages (languages.py), and nowhere else.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from xml.etree import ElementTree
 
 from markdown import Extension, Markdown
 from markdown.treeprocessors import Treeprocessor
 
-NBSP = "\u00a0"  # no-break space
-NNBSP = "\u202f"  # narrow no-break space
+from .languages import TypographyRules, rules_for
+
 MINUS = "\u2212"
 UNITS = r"°C|°F|°|%|‰|mm|cm|km|m|mg|kg|g|ml|mL|l|L|h|min|s"
 SKIPPED_TAGS = {"code", "pre", "kbd", "samp", "script", "style"}
 
 
-@dataclass(frozen=True)
-class TypographyRules:
-    """How one language writes quotes, apostrophes and the spaces around punctuation."""
-
-    double_quotes: tuple[str, str] = ("\u201c", "\u201d")
-    single_quotes: tuple[str, str] = ("\u2018", "\u2019")
-    apostrophe: str = "\u2019"
-    # Space inside double quotes, e.g. French « x ».
-    quote_space: str = ""
-    # Space set before a punctuation mark, e.g. French ' ?'.
-    space_before: dict[str, str] = field(default_factory=dict)
-    # Space between a number and its unit or %, and between groups of thousands.
-    unit_space: str = NBSP
-    thousands_space: str | None = None
-
-
-TYPOGRAPHY: dict[str, TypographyRules] = {
-    # Imprimerie nationale usage.
-    "fr": TypographyRules(
-        double_quotes=("«", "»"), single_quotes=("\u201c", "\u201d"), quote_space=NNBSP,
-        space_before={";": NNBSP, "!": NNBSP, "?": NNBSP, ":": NBSP},
-        thousands_space=NNBSP),
-    "en": TypographyRules(),
-    "es": TypographyRules(double_quotes=("«", "»"), single_quotes=("\u201c", "\u201d")),
-    "de": TypographyRules(double_quotes=("\u201e", "\u201c"), single_quotes=("\u201a", "\u2018")),
-}
-
-
-def rules_for(lang: str) -> TypographyRules:
-    """The rules of `lang` (its base language for a regional code), English-like by default."""
-    return TYPOGRAPHY.get(lang, TYPOGRAPHY.get(lang.split("-")[0].split("_")[0],
-                                                TypographyRules()))
+def typography_for(lang: str) -> TypographyRules:
+    """The typography of `lang`, from the table of languages."""
+    return rules_for(lang).typography
 
 
 OPENING_CONTEXT = " \t\n\u00a0\u202f([{\u2014\u2013-/«\u201c\u2018\u201e"
@@ -148,7 +118,7 @@ class TypographyExtension(Extension):
         super().__init__(**kwargs)
 
     def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 (Python-Markdown's API)
-        rules = rules_for(self.getConfig("lang"))
+        rules = typography_for(self.getConfig("lang"))
         # After 'inline' (20) has made the text nodes and after 'toc' (5) has made the
         # anchors from the plain text.
         md.treeprocessors.register(TypographyTreeprocessor(md, rules), "typography", 4)

@@ -65,12 +65,12 @@ def test_plain_build_warns_and_goes_on_strict_build_refuses(terms_project):
     ("infiltrationnel", False),
 ])
 def test_french_forms_match_with_elision_and_plural_but_not_inside_a_word(text, found):
-    pattern = term_pattern("Infiltration", "infiltrations", elision=True)
+    pattern = term_pattern("Infiltration", "infiltrations", lang="fr", elision=True)
     assert bool(pattern.search(text)) is found
 
 
 def test_multiword_terms_match_their_plural():
-    pattern = term_pattern("Hernie discale", "hernies discales", elision=True)
+    pattern = term_pattern("Hernie discale", "hernies discales", lang="fr", elision=True)
     assert pattern.search("deux hernies discales")
     assert pattern.search("une hernie\u00a0discale")
     assert not pattern.search("une hernie inguinale")
@@ -153,8 +153,9 @@ def test_first_use_of_a_term_links_to_its_glossary_entry_once(tmp_path):
                     "## Une infiltration\n\nPas de cryoablation ici. L'infiltration soulage.\n\n"
                     "- Des infiltrations, encore.\n- Une ablation [infiltration](https://example.org/x.html).\n")
     document = read_document(page, "fr", False)
-    links = (TermLink(term_pattern("Infiltration", "infiltrations"), "g.xhtml#infiltration"),
-             TermLink(term_pattern("Ablation"), "g.xhtml#ablation"))
+    links = (TermLink(term_pattern("Infiltration", "infiltrations", lang="fr"),
+                      "g.xhtml#infiltration"),
+             TermLink(term_pattern("Ablation", lang="fr"), "g.xhtml#ablation"))
     html = render_markdown(document, tmp_path).with_glossary_links(links).html
     assert html.count('href="g.xhtml#infiltration"') == 1
     assert ('L\u2019<a epub:type="glossref" href="g.xhtml#infiltration" role="doc-glossref">'

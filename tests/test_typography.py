@@ -2,7 +2,7 @@
 
 import pytest
 
-from leaflets.typography import apply, rules_for
+from leaflets.typography import apply, typography_for
 
 NNBSP, NBSP = "\u202f", "\u00a0"
 
@@ -20,7 +20,7 @@ NNBSP, NBSP = "\u202f", "\u00a0"
     ("Et alors?", f"Et alors{NNBSP}?"),
 ])
 def test_french(typed, typeset):
-    assert apply(typed, rules_for("fr")) == typeset
+    assert apply(typed, typography_for("fr")) == typeset
 
 
 @pytest.mark.parametrize("typed, typeset", [
@@ -30,8 +30,8 @@ def test_french(typed, typeset):
     ("at -70 °C", f"at \u221270{NBSP}°C"),
 ])
 def test_english(typed, typeset):
-    assert apply(typed, rules_for("en")) == typeset
+    assert apply(typed, typography_for("en")) == typeset
 
 
 def test_a_regional_code_takes_its_languages_rules():
-    assert rules_for("fr-CA") == rules_for("fr")
+    assert typography_for("fr-CA") == typography_for("fr")

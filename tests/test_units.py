@@ -7,7 +7,6 @@ import subprocess
 import sys
 import time
 from contextlib import closing
-from pathlib import Path
 
 import pytest
 
@@ -179,3 +178,52 @@ def test_a_record_killed_while_writing_holds_only_whole_rows(tmp_path):
         state.record("fr/after.pdf", record())  # and it takes new rows
     with closing(sqlite3.connect(dist / STATE_FILE)) as connection:
         assert connection.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+
+
+# Languages: what the pipeline knows of each lives in one table, and messages name the
+# publication's source language, whichever it is.
+
+def test_messages_name_the_source_language_whichever_it_is(tmp_path):
+    from leaflets.structure import structure_findings
+
+    front = ("---\ntitle: T\nsummary: S.\nupdated: 2026-11-25\n{extra}---\n\n"
+             "## Antes\n\nEn el **30 %** de los casos.\n\nOtro párrafo.\n")
+    source = tmp_path / "es" / "hoja.md"
+    translation = tmp_path / "en" / "hoja.md"
+    for path in (source, translation):
+        path.parent.mkdir()
+    source.write_text(front.format(extra='version: "1"\nlast_review: 2026-11-25\n'
+                                         "review_due: 2027-11-25\n"), encoding="utf-8")
+    translation.write_text(front.format(extra='follows: "1"\nreview: draft\n')
+                           .replace("## Antes\n\nEn el **30 %** de los casos.\n\nOtro párrafo.",
+                                    "## Before\n\nIn **40 %** of cases."), encoding="utf-8")
+    findings = structure_findings(read_document(source, "es", False),
+                                  read_document(translation, "en", True), tmp_path)
+    messages = [finding.message for finding in findings]
+    assert messages == [
+        "[Antes] the Spanish paragraph (es/hoja.md:14) is missing after this line: "
+        "\"Otro párrafo.\"", "[Before] '30 %' of the Spanish (es/hoja.md:12) is missing here"]
+    assert not any("French" in message for message in messages)
+
+
+@pytest.mark.parametrize("lang, text, found", [
+    ("fr", "les genoux et l'infiltration", ["genoux", "l'infiltration"]),
+    ("en", "two injections, one injection", ["injections", "injection"]),
+    ("es", "las inyecciones", ["inyecciones"]),
+])
+def test_term_forms_follow_each_languages_plural_and_elision(lang, text, found):
+    from leaflets.terminology import term_pattern
+
+    forms = {"fr": ("genou", "infiltration"), "en": ("injection",), "es": ("inyección",)}
+    pattern = term_pattern(*forms[lang], lang=lang, elision=True)
+    if lang == "es":
+        pattern = term_pattern("inyeccion", "inyecciones", lang=lang)
+    assert [match.group(0) for match in pattern.finditer(text)] == found
+
+
+def test_a_language_the_table_does_not_know_gets_plain_rules():
+    from leaflets.languages import LanguageRules, language_name, rules_for
+
+    assert rules_for("pt_BR") == rules_for("pt") == LanguageRules()
+    assert rules_for("fr-CA") is rules_for("fr")
+    assert language_name("fr") == "French" and language_name("ar") == "Arabic"

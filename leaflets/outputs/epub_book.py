@@ -92,5 +92,5 @@ def glossary_links(project: Project, lang: str) -> tuple[TermLink, ...]:
     if (lang, publication.glossary or "") not in project.markups:
         return ()
     glossary = project.markup(lang, publication.glossary or "")
-    return term_links(project.term_forms(lang), glossary.headings,
+    return term_links(project.term_forms(lang), lang, glossary.headings,
                       f"{publication.glossary}.xhtml")

@@ -1,0 +1,112 @@
+"""What the pipeline knows of each language, in one table: its typography, how its words
+take a plural and elide, how a sentence of it explains a term, its reading-ease formula,
+and how its dates write the first of the month. Adding a language the publication is
+translated into is one entry here (a language without one gets plain English-like rules).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+NBSP = "\u00a0"  # no-break space
+NNBSP = "\u202f"  # narrow no-break space
+
+
+@dataclass(frozen=True)
+class TypographyRules:
+    """How one language writes quotes, apostrophes and the spaces around punctuation."""
+
+    double_quotes: tuple[str, str] = ("\u201c", "\u201d")
+    single_quotes: tuple[str, str] = ("\u2018", "\u2019")
+    apostrophe: str = "\u2019"
+    # Space inside double quotes, e.g. French « x ».
+    quote_space: str = ""
+    # Space set before a punctuation mark, e.g. French ' ?'.
+    space_before: dict[str, str] = field(default_factory=dict)
+    # Space between a number and its unit or %, and between groups of thousands.
+    unit_space: str = NBSP
+    thousands_space: str | None = None
+
+
+@dataclass(frozen=True)
+class ReadingEase:
+    """A reading-ease formula: base - per_word x words per sentence - per_syllable x
+    syllables per word; syllables counted with pyphen's `dictionary`."""
+
+    formula: str
+    base: float
+    per_word: float
+    per_syllable: float
+    dictionary: str
+
+
+@dataclass(frozen=True)
+class Explanations:
+    """How a sentence explains a term: the term followed by what it is ("X est", "X, qui"),
+    or announced by its name ("appelé X"); `pair` joins two terms explained together
+    ("la sciatique ou la cruralgie")."""
+
+    pair: str = r"or|and"
+    articles: str = r"the\s+"  # between the pair's joining word and its second term
+    after_verb: str = r"is|are|means"  # "X is"
+    after_comma: str = r"that is|which|an?"  # "X, which"
+    before: str = r"called|known as|this is"  # "called X"
+    before_article: str = r"an?\s+|the\s+"  # "called a X"
+
+
+@dataclass(frozen=True)
+class LanguageRules:
+    typography: TypographyRules = field(default_factory=TypographyRules)
+    plural_endings: tuple[str, ...] = ("s",)  # what a word adds in the plural
+    # Words elided and glued to the next one (French l'infiltration, d'embolisation), as a
+    # pattern; "" where the language has none.
+    elision: str = ""
+    explanations: Explanations = field(default_factory=Explanations)
+    reading_ease: ReadingEase = ReadingEase("Flesch", 206.835, 1.015, 84.6, "en_GB")
+    first_of_month: str = ""  # how a long date writes the 1st when CLDR does not ("1er")
+
+
+LANGUAGES: dict[str, LanguageRules] = {
+    "fr": LanguageRules(
+        # Imprimerie nationale usage.
+        typography=TypographyRules(
+            double_quotes=("«", "»"), single_quotes=("\u201c", "\u201d"), quote_space=NNBSP,
+            space_before={";": NNBSP, "!": NNBSP, "?": NNBSP, ":": NBSP},
+            thousands_space=NNBSP),
+        plural_endings=("s", "x"),
+        elision=r"(?:[cdjlmnst]|qu|jusqu|lorsqu|puisqu)['\u2019]",
+        explanations=Explanations(
+            pair=r"ou|et", articles=r"la\s+|le\s+|l['’]", after_verb=r"est|sont|veut dire|désigne",
+            after_comma=r"c['’]est-à-dire|qui|une?|des",
+            before=r"appelée?s?|s['’]appelle(?:nt)?|on parle (?:alors )?d(?:['’]|e\s)|"
+                   r"c['’]est (?:la |le |l['’]|une |un )",
+            before_article=r"une?\s+|la\s+|le\s+|l['’]"),
+        # Kandel and Moles's adaptation of Flesch's formula to French (1958).
+        reading_ease=ReadingEase("Kandel-Moles", 207.0, 1.015, 73.6, "fr_FR"),
+        first_of_month="1er"),
+    "en": LanguageRules(plural_endings=("s", "es")),
+    "es": LanguageRules(
+        typography=TypographyRules(double_quotes=("«", "»"), single_quotes=("\u201c", "\u201d")),
+        plural_endings=("s", "es")),
+    "de": LanguageRules(
+        typography=TypographyRules(double_quotes=("\u201e", "\u201c"),
+                                   single_quotes=("\u201a", "\u2018")),
+        plural_endings=("e", "en", "n", "s", "er")),
+}
+
+
+def rules_for(lang: str) -> LanguageRules:
+    """The rules of `lang` (its base language for a regional code such as pt_BR), plain
+    English-like rules for a language the table does not know."""
+    return LANGUAGES.get(lang, LANGUAGES.get(lang.replace("-", "_").split("_")[0],
+                                             LanguageRules()))
+
+
+def language_name(code: str) -> str:
+    """`code`'s name in English, for the pipeline's messages ("French" for fr)."""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        return Locale.parse(code.replace("-", "_")).get_display_name("en") or code
+    except (UnknownLocaleError, ValueError):
+        return code
