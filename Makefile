@@ -57,7 +57,10 @@ $(VENV)/.installed: requirements.lock
 	$(VPY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
 	@touch $@
 
+# The linter and the type checker first (seconds), then the tests.
 test: setup check-system-test
+	$(VPY) -m ruff check --quiet .
+	$(VPY) -m mypy
 	$(VPY) -m pytest
 
 # Speed against pandoc and WeasyPrint alone, incremental builds, scale: see benchmarks/bench.py.

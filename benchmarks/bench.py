@@ -185,8 +185,8 @@ print(json.dumps({"status": status,
 def generated_publication(destination: Path, documents: int) -> Path:
     """`documents` leaflets in fr, en and de, made of the real leaflets' texts."""
     project = copy_project(destination)
-    sources = [slug for slug in ("algoradiologie", "articulations-tendons",
-                                 "colonne-vertebrale", "endometriose", "cancers", "limites")]
+    sources = ["algoradiologie", "articulations-tendons",
+                                 "colonne-vertebrale", "endometriose", "cancers", "limites"]
     for lang in ("fr", "en"):
         for path in (project / "content" / lang).glob("*.md"):
             path.unlink()
@@ -263,7 +263,7 @@ def main() -> None:
         floor = rendering_floor(project)
         floor_per_core = floor["seconds"] / cores
         report = {
-            "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+            "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
             "machine": {"cores": cores, "python": sys.version.split()[0]},
             "clean_build": {
                 "outputs": "screen PDF of every leaflet and EPUB of every language",

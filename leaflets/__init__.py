@@ -1,8 +1,18 @@
 """A publishing pipeline: Markdown leaflets in French and their translations into PDF and EPUB.
 
-The stages, one module each: config, content, markup (with typography), catalogs, blocks,
-structure, terminology, translation, render, pdf, imposition, epub, make, build; cli is the
-command line. Nothing is imported here, so that a quick command stays quick.
+Its modules, in layers; each uses only the layers below it:
+
+- command line: cli (build.py calls it);
+- driver: driver (plan, keys, removals, atomic writes), workers, state (the build's record),
+  keys (what decides an output is current), release (the gate before patients);
+- kinds of output: outputs/ (one module each: leaflet, book_pdf, epub_book, and the table),
+  and the formats they use: render (pages), pdf, imposition, epub, cover;
+- translation: project (the validated input and its checks), catalogs, terminology,
+  structure, translation, status, language (new-language), readability;
+- text: markup, typography, sanitise, blocks, languages (each language's rules);
+- sources: config (the publication), content (documents), inputs, characters, files, errors.
+
+Nothing is imported here, so that a quick command stays quick.
 """
 
-__version__ = "0.2.0"
+__version__ = "0.3.0"

@@ -129,14 +129,15 @@ def align(source: list[Block], target: list[Block]) -> list[tuple[Block | None, 
                                     [_key(block) for block in target], autojunk=False)
     for operation, i1, i2, j1, j2 in keyed.get_opcodes():
         if operation == "equal":
-            pairs += zip(source[i1:i2], target[j1:j2])
+            pairs += zip(source[i1:i2], target[j1:j2], strict=True)
             continue
         shaped = difflib.SequenceMatcher(None, [block.shape for block in source[i1:i2]],
                                          [block.shape for block in target[j1:j2]],
                                          autojunk=False)
         for inner, k1, k2, l1, l2 in shaped.get_opcodes():
             if inner == "equal":
-                pairs += zip(source[i1 + k1:i1 + k2], target[j1 + l1:j1 + l2])
+                pairs += zip(source[i1 + k1:i1 + k2], target[j1 + l1:j1 + l2],
+                             strict=True)
             else:
                 pairs += [(block, None) for block in source[i1 + k1:i1 + k2]]
                 pairs += [(None, block) for block in target[j1 + l1:j1 + l2]]

@@ -20,14 +20,12 @@ from babel.messages.extract import extract_from_file
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import PoFileError, read_po, write_po
 from babel.support import Translations
-from jinja2.ext import babel_extract
 
-from .errors import excerpt
+from .characters import first_unprintable
 from .config import PUBLICATION_FILE, Publication
 from .content import read_document
-from .errors import CatalogError, Finding, raise_if_any
+from .errors import CatalogError, Finding, excerpt, raise_if_any
 from .files import write_all
-from .characters import first_unprintable
 from .inputs import checked_folder, read_input, read_input_text
 from .terminology import read_glossary
 
@@ -72,7 +70,7 @@ def extract_messages(publication: Publication) -> Catalog:
     for pattern in TEMPLATE_PATTERNS:
         for path in sorted(publication.templates_dir.glob(pattern)):
             relative = path.relative_to(publication.root).as_posix()
-            found = extract_from_file(babel_extract, path, keywords=KEYWORDS,
+            found = extract_from_file("jinja2.ext:babel_extract", path, keywords=KEYWORDS,
                                       comment_tags=("TRANSLATORS:",),
                                       options={"extensions": "jinja2.ext.i18n",
                                                "trimmed": "true"})
@@ -122,7 +120,7 @@ def update_catalogs(publication: Publication,
 def catalog_files(publication: Publication, now: datetime.datetime | None = None
                   ) -> tuple[list[CatalogChange], list[tuple[Path, bytes]]]:
     """What `update_catalogs` would do, and the files it would write: nothing is written."""
-    now = now or datetime.datetime.now(datetime.timezone.utc)
+    now = now or datetime.datetime.now(datetime.UTC)
     templates = {DOMAIN: extract_messages(publication),
                  TERMINOLOGY: extract_terminology(publication)}
     changes: list[CatalogChange] = []
@@ -322,7 +320,7 @@ def _formats(text: str, names: set[str]) -> bool:
            for match in re.finditer(r"%\((\w*)\)[^a-zA-Z%]*[a-zA-Z]", text)):
         return False
     try:
-        text % {name: "" for name in names}
+        text % dict.fromkeys(names, "")
     except (ValueError, TypeError, KeyError):
         return False
     return True

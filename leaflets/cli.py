@@ -16,7 +16,7 @@ import threading
 import traceback
 from collections.abc import Callable
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from .driver import BuildOptions, build
 from .errors import LeafletError, one_line
@@ -234,8 +234,8 @@ def _catalogs(args: argparse.Namespace, root: Path, stdout: TextIO) -> int:
 
 
 def _clean(args: argparse.Namespace, root: Path, stdout: TextIO) -> int:
-    from .driver import build_lock
     from .config import load_publication
+    from .driver import build_lock
 
     dist = load_publication(root).dist_dir
     if dist.is_symlink():  # the link is the project's; what it points to is not
@@ -257,13 +257,11 @@ def _parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     _add_common_options(common, argparse.SUPPRESS, argparse.SUPPRESS)
     commands = parser.add_subparsers(dest="command", required=True)
-    add_parser = commands.add_parser
 
-    def add_command(name: str, **kwargs: str) -> argparse.ArgumentParser:
-        return add_parser(name, parents=[common], **kwargs)
+    def add_command(name: str, **kwargs: Any) -> argparse.ArgumentParser:
+        return commands.add_parser(name, parents=[common], **kwargs)
 
-    commands.add_parser = add_command  # type: ignore[method-assign]
-    build_parser = commands.add_parser("build", help="build every output (the default)")
+    build_parser = add_command("build", help="build every output (the default)")
     build_parser.add_argument("--lang", help="languages to build, e.g. fr,en (default: all)")
     build_parser.add_argument("--format", help=f"among {', '.join(FORMATS)} (default: all)")
     build_parser.add_argument("--profile", help="PDFs: screen, print, booklet, large (the "
@@ -277,7 +275,7 @@ def _parser() -> argparse.ArgumentParser:
     build_parser.add_argument("--release", action="store_true",
                               help="build only what is fit to hand to patients (see `check "
                               "--release`); remove the rest from dist/")
-    check_parser = commands.add_parser(
+    check_parser = add_command(
         "check", help="structure and key terms of the translations; exit 1 on an error")
     check_parser.add_argument("--lang", help="languages to check, e.g. en (default: all)")
     check_parser.add_argument("--strict", action="store_true", help="warnings also fail")
@@ -285,30 +283,30 @@ def _parser() -> argparse.ArgumentParser:
                               help="everything that makes the publication unfit to hand to "
                               "patients: placeholders, drafts, findings, budgets, catalogs, "
                               "reviews past due")
-    status_parser = commands.add_parser(
+    status_parser = add_command(
         "status", help="each translation: up to date, outdated, missing; catalog progress")
     status_parser.add_argument("--lang", help="languages to show (default: all translations)")
     status_parser.add_argument("--json", action="store_true", help="the same, as JSON")
-    readability_parser = commands.add_parser(
+    readability_parser = add_command(
         "readability", help="words, sentences, reading-ease score and long sentences of "
         "every leaflet; key terms used before they are explained")
     readability_parser.add_argument("--lang", help="languages to measure (default: all)")
     readability_parser.add_argument("--json", action="store_true", help="the same, as JSON")
-    diff_parser = commands.add_parser(
+    diff_parser = add_command(
         "diff", help="what changed in the source text since a translation was last accepted")
     diff_parser.add_argument("document", help="the translation, e.g. en/cancers")
-    accept_parser = commands.add_parser(
+    accept_parser = add_command(
         "accept", help="record that translations now follow the current source text")
     accept_parser.add_argument("documents", nargs="+", metavar="LANG[/DOCUMENT]",
                                help="translations, e.g. en/cancers, or a whole language: en")
     accept_parser.add_argument("--reviewed", action="store_true",
                                help="a reviewer has checked them: mark them reviewed (only "
                                "when `check` finds no error in them)")
-    language_parser = commands.add_parser(
+    language_parser = add_command(
         "new-language", help="add a target language and create its catalogs")
     language_parser.add_argument("code", help="its code, e.g. es")
-    commands.add_parser("catalogs", help="extract, update and compile the gettext catalogs")
-    commands.add_parser("clean", help="remove dist/")
+    add_command("catalogs", help="extract, update and compile the gettext catalogs")
+    add_command("clean", help="remove dist/")
     return parser
 
 
@@ -335,7 +333,7 @@ def _with_default_command(argv: list[str]) -> list[str]:
             index += 1
             continue
         break
-    return argv[:index] + ["build"] + argv[index:]
+    return [*argv[:index], "build", *argv[index:]]
 
 
 def _split(value: str | None) -> tuple[str, ...]:

@@ -6,6 +6,7 @@ The file is validated once; every problem is reported in the same run, each with
 from __future__ import annotations
 
 import re
+from collections.abc import Set
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -144,12 +145,12 @@ class NoAliasLoader(yaml.SafeLoader):
     """YAML's safe loader, refusing aliases (*name): the project's files need none, and
     nested aliases expand to gigabytes in whatever walks or prints the values."""
 
-    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node | None:
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
         if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
+            event = self.peek_event()  # type: ignore[no-untyped-call]
             raise yaml.composer.ComposerError(None, None, "aliases (*name) are not allowed",
                                               event.start_mark)
-        return super().compose_node(parent, index)  # type: ignore[no-any-return]
+        return super().compose_node(parent, index)
 
 
 class _Reader:
@@ -166,12 +167,12 @@ class _Reader:
         self.errors.append(ConfigError(self.path, line, message))
 
     def mapping(self, node: yaml.Node, where: str, required: set[str],
-                optional: set[str] = frozenset()) -> dict[str, yaml.Node]:
+                optional: Set[str] = frozenset()) -> dict[str, yaml.Node]:
         if not isinstance(node, yaml.MappingNode):
             self.error(node, f"{where}: expected a mapping of keys to values")
             return {}
         items = {key.value: value for key, value in node.value}
-        for key, value in node.value:
+        for key, _value in node.value:
             self.key_lines[f"{where}.{key.value}".removeprefix("publication.")] = \
                 key.start_mark.line + 1
             if key.value not in required | optional:
@@ -257,7 +258,10 @@ def _read_publication(reader: _Reader, root: Path, document: yaml.Node | None) -
     if source:
         reader.language(languages["source"], source)
     targets = reader.texts(languages, "targets", "languages")
-    for node, code in zip(languages["targets"].value if targets else [], targets):
+    # An item refused by texts() (already an error) is left out: the lines that follow it
+    # may then be off by one, in a file that fails anyway.
+    for node, code in zip(languages["targets"].value if targets else [], targets,
+                          strict=False):
         reader.language(node, code)
     rtl = reader.texts(languages, "rtl", "languages")
     regional: dict[str, str] = {}
@@ -270,7 +274,7 @@ def _read_publication(reader: _Reader, root: Path, document: yaml.Node | None) -
     documents = reader.texts(top, "documents", "documents")
     document_nodes = top["documents"].value if documents else []
     seen: set[str] = set()
-    for node, slug in zip(document_nodes, documents):
+    for node, slug in zip(document_nodes, documents, strict=False):
         if "/" in slug or "\\" in slug or ".." in slug or slug.startswith("."):
             reader.error(node, f"documents: '{slug}' is not a plain file name "
                                "(no folders, no '..')")
@@ -288,7 +292,7 @@ def _read_publication(reader: _Reader, root: Path, document: yaml.Node | None) -
         department=_read_department(reader, top.get("department")),
         message_lines=reader.message_lines, key_lines=reader.key_lines,
         document_lines={slug: node.start_mark.line + 1
-                        for node, slug in zip(document_nodes, documents)})
+                        for node, slug in zip(document_nodes, documents, strict=False)})
 
 
 def _read_glossary_key(reader: _Reader, top: dict[str, yaml.Node],

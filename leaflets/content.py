@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -168,13 +170,13 @@ FrontMatterLoader.yaml_implicit_resolvers = {
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
 
 
-def split_front_matter(path: Path, text: str) -> tuple[dict, str, int]:
+def split_front_matter(path: Path, text: str) -> tuple[dict[object, object], str, int]:
     """Return (front matter mapping, body, line where the body starts)."""
     lines = text.splitlines(keepends=True)
     if not lines or lines[0].strip() != "---":
         raise ContentError(path, 1, "missing front matter: the file must start with a '---' "
                                     "line, then title, summary and updated")
-    for index, line in enumerate(lines[1:], start=1):
+    for index, line in enumerate(lines[1:], start=1):  # noqa: B007 (where it stops, below)
         if line.strip() == "---":
             break
     else:
@@ -186,16 +188,16 @@ def split_front_matter(path: Path, text: str) -> tuple[dict, str, int]:
                            "lines") from None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
-        line = mark.line + 2 if mark else 1
+        at = mark.line + 2 if mark else 1
         problem = getattr(error, "problem", None) or str(error)
-        raise ContentError(path, line, f"invalid YAML in front matter: {problem}") from None
+        raise ContentError(path, at, f"invalid YAML in front matter: {problem}") from None
     if not isinstance(front, dict):
         raise ContentError(path, 2, "front matter must be 'key: value' lines")
     return front, "".join(lines[index + 1:]), index + 2
 
 
-def _read_fields(path: Path, text: str, front: dict, is_translation: bool,
-                 required: bool = True) -> dict:
+def _read_fields(path: Path, text: str, front: dict[object, object], is_translation: bool,
+                 required: bool = True) -> dict[str, Any]:
     """The front matter's fields, checked; without `required`, a record kept from an older
     format: missing fields are allowed and fields no longer known are left out."""
     expected = TRANSLATION_FIELDS if is_translation else SOURCE_FIELDS
@@ -222,18 +224,16 @@ def _read_fields(path: Path, text: str, front: dict, is_translation: bool,
         if value is None:
             continue
         if kind is datetime.date and isinstance(value, str):
-            try:
+            with contextlib.suppress(ValueError):  # reported below as not a date
                 value = front[key] = datetime.date.fromisoformat(value.strip())
-            except ValueError:
-                pass  # reported below as not a date
         if kind is str and isinstance(value, (int, float)) and key == "version":
             value = front[key] = str(value)
-        if not isinstance(value, kind) or (kind is str and not value.strip()):
+        if not isinstance(value, kind) or (isinstance(value, str) and not value.strip()):
             problems.append(ContentError(path, line_of(key), _type_hint(key, kind, value)))
     if is_translation and front.get("review") not in (None, *REVIEW_STATES):
         problems.append(ContentError(path, line_of("review"), "review: expected "
                                      f"'draft' or 'reviewed', found '{_shown(front['review'])}'"))
-    if isinstance(front.get("pages"), int) and front["pages"] < 1:
+    if isinstance(pages := front.get("pages"), int) and pages < 1:
         problems.append(ContentError(path, line_of("pages"), "pages: expected a number above 0"))
     last_review, review_due = front.get("last_review"), front.get("review_due")
     if isinstance(last_review, datetime.date) and isinstance(review_due, datetime.date) \
@@ -241,7 +241,8 @@ def _read_fields(path: Path, text: str, front: dict, is_translation: bool,
         problems.append(ContentError(path, line_of("review_due"), f"review_due: {review_due} "
                                      f"is not after last_review ({last_review})"))
     raise_if_any(problems)
-    return {key: (value.strip() if isinstance(value, str) else value)
+    # Every key is now one of `expected`, each value of its type.
+    return {str(key): (value.strip() if isinstance(value, str) else value)
             for key, value in front.items()}
 
 

@@ -29,8 +29,15 @@ from typing import TYPE_CHECKING
 from .errors import Finding, LeafletError, one_line, raise_if_any
 from .files import shown_path, write_atomically
 from .inputs import checked_folder
-from .keys import (FileHashes, file_hash, input_fingerprint, installed_versions, libraries_of,
-                   output_key, pipeline_code)
+from .keys import (
+    FileHashes,
+    file_hash,
+    input_fingerprint,
+    installed_versions,
+    libraries_of,
+    output_key,
+    pipeline_code,
+)
 from .outputs import FORMATS, KINDS, VARIANTS, Output, Target
 from .state import BuildState, OutputRecord, PlanRecord, load_state
 from .workers import Workers

@@ -14,6 +14,7 @@ from ebooklib import epub
 from .config import Publication
 from .errors import RenderError
 from .inputs import listed, note_read, read_input
+from .markup import Heading, Image
 
 MAX_FONT_BYTES = 16 * 1024 * 1024  # a font with the whole of a script's glyphs
 
@@ -29,8 +30,8 @@ class Chapter:
     slug: str
     title: str
     xhtml: str
-    headings: tuple
-    images: tuple  # markup.Image
+    headings: tuple[Heading, ...]
+    images: tuple[Image, ...]
 
     def href(self, lang: str) -> str:
         return f"{lang}/{self.slug}.xhtml"

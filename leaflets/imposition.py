@@ -39,7 +39,9 @@ def add_crop_marks(pdf: bytes) -> bytes:
         # The page's own drawing first, in its own graphics state (WeasyPrint sets a
         # transformation at the top level), then the marks in the page's default space.
         content = ContentStream(None, writer)
-        content.set_data(b"q\n" + page.get_contents().get_data() + b"\nQ\n" + marks)
+        drawing = page.get_contents()
+        assert drawing is not None, "WeasyPrint draws every page"
+        content.set_data(b"q\n" + drawing.get_data() + b"\nQ\n" + marks)
         page.replace_contents(content)
     output = io.BytesIO()
     writer.write(output)
@@ -55,7 +57,8 @@ def saddle_stitch_order(pages: int) -> list[tuple[int | None, int | None]]:
         low, high = 2 * sheet + 1, total - 2 * sheet
         sides.append((high, low))  # front: last page on the left, first on the right
         sides.append((low + 1, high - 1))  # back
-    return [tuple(number if number <= pages else None for number in side) for side in sides]
+    return [(left if left <= pages else None, right if right <= pages else None)
+            for left, right in sides]
 
 
 def impose_booklet(pdf: bytes, lang: str, title: str) -> tuple[bytes, int]:

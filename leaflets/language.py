@@ -63,7 +63,8 @@ def _with_language(path: Path, text: str, code: str, identifier: str) -> str:
     """`text` (the publication file) with `code` added to languages.targets and its e-book
     identifier to book.identifiers."""
     root = yaml.compose(text)
-    top = {key.value: value for key, value in root.value}
+    top = {key.value: value for key, value in root.value} \
+        if isinstance(root, yaml.MappingNode) else {}
     targets = _child(path, top, "languages", "targets")
     identifiers = _child(path, top, "book", "identifiers")
     lines = text.splitlines(keepends=True)
@@ -78,11 +79,12 @@ def _with_language(path: Path, text: str, code: str, identifier: str) -> str:
     return "".join(lines)
 
 
-def _child(path: Path, top: dict, section: str, key: str) -> yaml.Node:
+def _child(path: Path, top: dict[str, yaml.Node], section: str,
+           key: str) -> yaml.CollectionNode:
     node = top.get(section)
     if isinstance(node, yaml.MappingNode):
         for child_key, value in node.value:
-            if child_key.value == key:
+            if child_key.value == key and isinstance(value, yaml.CollectionNode):
                 return value
     raise ConfigError(path, None, f"{section}.{key} not found: cannot add a language")
 
@@ -91,7 +93,7 @@ def _end(node: yaml.Node) -> tuple[int, int]:
     return node.end_mark.line, node.end_mark.column
 
 
-def _add_to_list(lines: list[str], node: yaml.Node, code: str) -> list[str]:
+def _add_to_list(lines: list[str], node: yaml.CollectionNode, code: str) -> list[str]:
     if node.flow_style:  # targets: [en]  ->  targets: [en, es]
         line = node.end_mark.line
         column = node.end_mark.column - 1  # the closing bracket
@@ -106,7 +108,8 @@ def _add_to_list(lines: list[str], node: yaml.Node, code: str) -> list[str]:
     return lines
 
 
-def _add_to_mapping(lines: list[str], node: yaml.Node, code: str, value: str) -> list[str]:
+def _add_to_mapping(lines: list[str], node: yaml.CollectionNode, code: str,
+                    value: str) -> list[str]:
     if node.flow_style:
         line, column = node.end_mark.line, node.end_mark.column - 1
         separator = ", " if node.value else ""

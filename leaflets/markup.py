@@ -7,14 +7,14 @@ import re
 import warnings
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 from xml.etree import ElementTree
 
 from lxml import etree
-from PIL import Image as PILImage
-
 from markdown import Extension, Markdown
 from markdown.treeprocessors import Treeprocessor
+from PIL import Image as PILImage
 
 from .content import Document
 from .errors import ContentError, raise_if_any
@@ -94,7 +94,7 @@ def _tree(fragment: str) -> etree._Element:
 
 def _fragment(root: etree._Element) -> str:
     """The children of `root` written back as the fragment they came from."""
-    text = etree.tostring(root, encoding="unicode")
+    text: str = etree.tostring(root, encoding="unicode")
     if text.endswith("/>"):  # no children, no text
         return ""
     return text[text.index(">") + 1:-len("</div>")]
@@ -159,7 +159,7 @@ def _depth(fragment: str) -> int:
     return deepest
 
 
-def _flatten(tokens: list[dict]) -> list[Heading]:
+def _flatten(tokens: list[dict[str, Any]]) -> list[Heading]:
     headings = []
     for token in tokens:
         headings.append(Heading(token["level"], _plain(token["name"]), token["id"]))
@@ -182,7 +182,7 @@ def line_of(document: Document, needle: str) -> int:
 class SemanticsTreeprocessor(Treeprocessor):
     """Checks images and gives footnotes their DPUB-ARIA roles and EPUB semantics."""
 
-    def __init__(self, md: Markdown, extension: "SemanticsExtension") -> None:
+    def __init__(self, md: Markdown, extension: SemanticsExtension) -> None:
         super().__init__(md)
         self.extension = extension
 
@@ -339,7 +339,8 @@ class _GlossaryLinker:
     def _link(self, text: str) -> tuple[str, list[etree._Element]]:
         """`text` cut before its first term use, and the links that follow, each with the
         text after it as its tail."""
-        head, anchors, rest = text, [], text
+        head, rest = text, text
+        anchors: list[etree._Element] = []
         while self.pending:
             found = [(match, link) for link in self.pending
                      if (match := link.pattern.search(rest))]

@@ -10,8 +10,10 @@ import base64
 import logging
 import mimetypes
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, unquote_to_bytes, urlsplit
 
 from .config import Publication
@@ -96,7 +98,7 @@ class _RefusedResource(BaseException):
 VIRTUAL_ROOT = "/project"
 
 
-def _project_fetcher(root: Path, allowed_dirs: tuple[Path, ...]):
+def _project_fetcher(root: Path, allowed_dirs: tuple[Path, ...]) -> Any:
     from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
     class ProjectFetcher(URLFetcher):
@@ -105,7 +107,7 @@ def _project_fetcher(root: Path, allowed_dirs: tuple[Path, ...]):
         def __init__(self) -> None:
             super().__init__(allowed_protocols={"file"}, allow_redirects=False)
 
-        def fetch(self, url: str, headers: dict | None = None) -> URLFetcherResponse:
+        def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
             if url.startswith(SVG_DATA):
                 return URLFetcherResponse(url, body=_data_url_bytes(url),
                                           headers={"Content-Type": "image/svg+xml"})
@@ -143,10 +145,35 @@ def _data_url_bytes(url: str) -> bytes:
     return base64.b64decode(payload) if header.endswith(";base64") else unquote_to_bytes(payload)
 
 
+# WeasyPrint warns once per character no font has: thousands of lines when a font is
+# missing. They are reported as one line per output.
+_MISSING_GLYPH = re.compile(r"\.notdef glyph rendered for Unicode string unsupported by "
+                            r"fonts: (?P<text>.*)$", re.DOTALL)
+
+
 class _WarningCollector(logging.Handler):
+    """WeasyPrint's warnings for one output, each said once."""
+
     def __init__(self) -> None:
         super().__init__(logging.WARNING)
-        self.messages: list[str] = []
+        self.said: dict[str, None] = {}
+        self.missing_glyphs: dict[str, None] = {}
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
+        message = record.getMessage()
+        missing = _MISSING_GLYPH.match(message)
+        if missing:
+            self.missing_glyphs[missing["text"]] = None
+        else:
+            self.said[message] = None
+
+    @property
+    def messages(self) -> list[str]:
+        messages = list(self.said)
+        if self.missing_glyphs:
+            shown = ", ".join(list(self.missing_glyphs)[:8])
+            more = len(self.missing_glyphs) - 8
+            messages.append(f"{len(self.missing_glyphs)} character(s) no font has, printed "
+                            f"as empty boxes: {shown}" + (f" and {more} more" if more > 0
+                                                          else ""))
+        return messages

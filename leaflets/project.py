@@ -8,19 +8,31 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .catalogs import (DOMAIN, TERMINOLOGY, load_terminology, load_translations,
-                       markup_findings, po_path, read_catalog)
+from .catalogs import (
+    DOMAIN,
+    TERMINOLOGY,
+    load_terminology,
+    load_translations,
+    markup_findings,
+    po_path,
+    read_catalog,
+)
 from .characters import invisible_findings
-from .readability import long_sentence_findings
 from .config import Publication, load_publication
 from .content import Contents, Document, front_matter_line, load_contents
 from .errors import ConfigError, Finding, LeafletError, raise_if_any
 from .inputs import note_read, read_input_text
 from .markup import Markup, render_markdown
+from .readability import long_sentence_findings
 from .sanitise import removed_html
 from .structure import structure_findings
-from .terminology import (approved_terms, check_translation, glossary_for_readers,
-                          read_glossary, untranslated_findings)
+from .terminology import (
+    approved_terms,
+    check_translation,
+    glossary_for_readers,
+    read_glossary,
+    untranslated_findings,
+)
 from .translation import TranslationStatus, translation_statuses, unchanged_version_findings
 
 
@@ -181,7 +193,8 @@ def check_findings(project: Project, languages: tuple[str, ...] = (),
         findings += catalog_findings(publication, lang)
         for translation in project.contents.documents(lang):
             source = project.contents.get(publication.source_language, translation.slug)
-            findings += structure_findings(source, translation, publication.root)
+            if source is not None:  # a translation without one is an input error already
+                findings += structure_findings(source, translation, publication.root)
     return findings + terminology_findings(project, languages)
 
 
@@ -236,5 +249,6 @@ def terminology_findings(project: Project, languages: tuple[str, ...] = ()) -> l
         findings += untranslated_findings(approved, po_path(publication, lang, TERMINOLOGY))
         for translation in project.contents.documents(lang):
             source = project.contents.get(publication.source_language, translation.slug)
-            findings += check_translation(source, translation, approved, publication.root)
+            if source is not None:
+                findings += check_translation(source, translation, approved, publication.root)
     return findings

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -75,7 +76,7 @@ class Readability:
         return next(name for floor, name in BANDS if self.score >= floor)
 
 
-def measure(document: Document, terms: list[tuple[str, str | None]] = (),
+def measure(document: Document, terms: Sequence[tuple[str, str | None]] = (),
             explained_elsewhere: bool = False) -> Readability:
     """The readability of `document`; `terms` are the key terms in its language (singular,
     plural), checked for use before explanation unless `explained_elsewhere` (the glossary,
@@ -129,7 +130,7 @@ def _explanation_patterns(way: Explanations) -> tuple[str, str]:
     return after, before
 
 
-def _unexplained(found: list[Block], terms: list[tuple[str, str | None]],
+def _unexplained(found: list[Block], terms: Sequence[tuple[str, str | None]],
                  way: Explanations) -> list[TermUse]:
     explained_after, explained_before = _explanation_patterns(way)
     uses = []

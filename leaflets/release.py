@@ -14,12 +14,18 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from .errors import excerpt
-from .catalogs import (DOMAIN, TERMINOLOGY, expected_messages, message_text, po_path,
-                       read_catalog, template_path)
+from .catalogs import (
+    DOMAIN,
+    TERMINOLOGY,
+    expected_messages,
+    message_text,
+    po_path,
+    read_catalog,
+    template_path,
+)
 from .config import Publication
 from .content import front_matter_line
-from .errors import Finding
+from .errors import Finding, excerpt
 from .project import Project
 from .translation import OUTDATED, UP_TO_DATE
 

@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
-from jinja2 import meta
 import segno
 from babel import Locale
 from babel.dates import format_date
+from jinja2 import meta
 from markupsafe import Markup as SafeHtml
 from markupsafe import escape
 
@@ -61,7 +61,7 @@ class Renderer:
         # new-style _() marks what gettext returns as safe, so it is escaped here first; the
         # placeholders' values are escaped by Markup's own formatting.
         translations = context.translations
-        self.environment.install_gettext_callables(
+        self.environment.install_gettext_callables(  # type: ignore[attr-defined]
             lambda message: escape(translations.gettext(message)),
             lambda singular, plural, count: escape(translations.ngettext(singular, plural,
                                                                          count)),

@@ -15,7 +15,6 @@ from .errors import LeafletError
 from .files import shown_path
 from .translation import MISSING, TranslationStatus, translation_statuses
 
-
 REVIEW_NOTICE_DAYS = 30  # reviews due this soon are listed
 
 

@@ -48,7 +48,7 @@ def structure_findings(source: Document, translation: Document, root: Path) -> l
         elif original is not None:
             finding(last_line, original, f"the {language} {_describe(original)} ({source_name}:"
                     f"{original.line}) is missing after this line: \"{excerpt(original.text)}\"")
-        else:
+        elif block is not None:
             finding(block.line, block, f"this {_describe(block)} has no counterpart in the "
                     f"{language} ({source_name}): \"{excerpt(block.text)}\"")
             last_line = block.line
@@ -75,7 +75,7 @@ def _block_differences(original: Block, block: Block, the_source: str,
         messages.append(f"images {_listed([m['target'] for m in images])}; {the_source} "
                         f"({where}) shows {_listed([m['target'] for m in original_images])}")
     else:
-        for original_image, image in zip(original_images, images):
+        for original_image, image in zip(original_images, images, strict=True):
             alt = image["alt"].strip()
             if alt and alt == original_image["alt"].strip() and re.search(r"[^\W\d_]", alt):
                 messages.append(f"the alt text of image '{image['target']}' is not translated: "

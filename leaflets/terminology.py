@@ -77,10 +77,12 @@ def glossary_for_readers(document: Document) -> Document:
     if not starts:
         return document
     entries = []
-    for start, end in zip(starts, [*starts[1:], len(lines)]):
-        heading = HEADING.match(lines[start])["term"].strip()
+    for start, end in zip(starts, [*starts[1:], len(lines)], strict=True):
+        heading = HEADING.match(lines[start])
+        assert heading is not None, "starts are the heading lines"
+        term = heading["term"].strip()
         body = "\n".join(lines[start + 1:end]).strip("\n")
-        entries.append((collation_key(heading), f"## {heading}\n\n{body}\n"))
+        entries.append((collation_key(term), f"## {term}\n\n{body}\n"))
     preamble = "\n".join(lines[:starts[0]]).strip("\n")
     ordered = "\n".join(text for _, text in sorted(entries))
     return replace(document, body=(f"{preamble}\n\n" if preamble else "") + ordered)
@@ -103,7 +105,8 @@ def approved_terms(terms: list[Term], catalog: Catalog | None) -> list[ApprovedT
         line = 0
         if message is not None:
             line = message.lineno or 0
-            strings = message.string if isinstance(message.string, tuple) else (message.string,)
+            strings = (message.string,) if isinstance(message.string, str) else \
+                tuple(message.string or ())
             if strings and strings[0] and not message.fuzzy:
                 singular = strings[0]
                 plural = strings[1] if len(strings) > 1 and strings[1] else None
@@ -194,7 +197,7 @@ def untranslated_findings(approved: list[ApprovedTerm], catalog_path: Path) -> l
 def _aligned(source: list[Block], target: list[Block]) -> list[tuple[Block, Block]] | None:
     if [block.shape for block in source] != [block.shape for block in target]:
         return None
-    return list(zip(source, target))
+    return list(zip(source, target, strict=True))
 
 
 def _aligned_by_section(source: list[Block], target: list[Block]) -> list[tuple[Block, Block]]:
@@ -215,4 +218,4 @@ def _aligned_by_section(source: list[Block], target: list[Block]) -> list[tuple[
     source_sections, target_sections = sections(source), sections(target)
     if len(source_sections) != len(target_sections):
         return [(whole(source_sections), whole(target_sections))]
-    return list(zip(source_sections, target_sections))
+    return list(zip(source_sections, target_sections, strict=True))

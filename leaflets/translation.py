@@ -14,12 +14,12 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from .blocks import Block, align, blocks
 from .config import Publication
 from .content import Document, front_matter_line, read_document
 from .errors import ContentError, Finding, LeafletError
 from .files import shown_path, write_all
 from .inputs import checked_folder, read_input, read_input_text
-from .blocks import Block, align, blocks
 
 FOLLOWS_DIR = "follows"
 UP_TO_DATE, OUTDATED, MISSING, ORPHAN = "up to date", "outdated", "missing", "orphan"
@@ -196,7 +196,7 @@ def source_changes(publication: Publication, lang: str, slug: str) -> SourceChan
         olds, news = old_blocks[i1:i2], new_blocks[j1:j2]
         if operation == "replace" and [b.shape for b in olds] == [b.shape for b in news]:
             changes += [Change("changed", old, new, line_of(i1 + offset))
-                        for offset, (old, new) in enumerate(zip(olds, news))]
+                        for offset, (old, new) in enumerate(zip(olds, news, strict=True))]
             continue
         changes += [Change("removed", old, None, line_of(i1 + offset))
                     for offset, old in enumerate(olds)]
@@ -224,9 +224,10 @@ def describe_changes(report: SourceChanges, root: Path) -> list[str]:
     lines.append(f"{len(report.changes)} change(s) since:")
     for number, change in enumerate(report.changes, start=1):
         block = change.after or change.before
-        section = f' in "{block.section}"' if block.section else ""
+        assert block is not None, "a change has a block before it, after it, or both"
         source_line = (f"{report.language} line {change.after.line}" if change.after
-                       else f"was {report.language} line {change.before.line}")
+                       else f"was {report.language} line {block.line}")
+        section = f' in "{block.section}"' if block.section else ""
         lines.append("")
         lines.append(f"{number}. {change.kind} {block.kind_name}{section} ({source_line})")
         if change.before:

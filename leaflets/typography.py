@@ -98,10 +98,9 @@ class TypographyTreeprocessor(Treeprocessor):
         if element.text:
             element.text = apply(element.text, self.rules, previous)
             previous = element.text
-        if element.get("alt"):
-            element.set("alt", apply(element.get("alt"), self.rules))
-        if element.get("title"):
-            element.set("title", apply(element.get("title"), self.rules))
+        for attribute in ("alt", "title"):
+            if value := element.get(attribute):
+                element.set(attribute, apply(value, self.rules))
         for child in element:
             previous = self._walk(child, previous)
             if child.tail:

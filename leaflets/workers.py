@@ -52,15 +52,21 @@ class Workers:
         self.logs: Queue[logging.LogRecord] | None = None
         self.listener: logging.handlers.QueueListener | None = None
         self.here: _Maker | None = None
+        self.reporter: _ReportHere | None = None
 
     def __enter__(self) -> Workers:
         return self
 
     def __exit__(self, kind: type[BaseException] | None, *exc: object) -> None:
         if self.pool is not None:
-            # Stopped (Ctrl-C, SIGTERM): do not wait for a long layout; the workers end
-            # with this process.
-            self.pool.shutdown(wait=kind is None, cancel_futures=True)
+            if kind is not None and self.reporter is not None:
+                # Stopped (Ctrl-C, SIGTERM, a bug): what a worker still says concerns an
+                # output that will not be written.
+                self.reporter.muted = True
+            # Each worker ends its current layout (they ignore Ctrl-C, which the build's
+            # process handles): killed, one could leave half a message in the pool's pipe,
+            # and left running, it would outlive its temporary folder, removed below.
+            self.pool.shutdown(wait=True, cancel_futures=True)
         if self.listener is not None:
             self.listener.stop()  # after the workers: what they logged last is reported
         shutil.rmtree(self.scratch, ignore_errors=True)
@@ -96,7 +102,8 @@ class Workers:
     def _start(self, processes: int) -> None:
         context = multiprocessing.get_context("fork")  # workers inherit the loaded modules
         logs: Queue[logging.LogRecord] = context.Queue()  # type: ignore[assignment]
-        self.listener = logging.handlers.QueueListener(logs, _ReportHere())
+        self.reporter = _ReportHere()
+        self.listener = logging.handlers.QueueListener(logs, self.reporter)
         self.listener.start()
         self.logs = logs
         self.pool = ProcessPoolExecutor(
@@ -106,11 +113,14 @@ class Workers:
 
 
 class _ReportHere(logging.Handler):
-    """Reports a worker's log record through this process's loggers and handlers."""
+    """Reports a worker's log record through this process's loggers and handlers, unless
+    muted."""
+
+    muted = False
 
     def handle(self, record: logging.LogRecord) -> bool:
         logger = logging.getLogger(record.name)
-        if logger.isEnabledFor(record.levelno):
+        if not self.muted and logger.isEnabledFor(record.levelno):
             logger.handle(record)
         return True
 
@@ -165,6 +175,10 @@ _worker: _Maker | None = None
 def _start_worker(scratch: Path, lock_fd: int | None, logs: Queue[logging.LogRecord],
                   level: int) -> None:
     global _worker
+    # The build's process stops the build (Ctrl-C reaches the whole terminal's group);
+    # a worker ends its current layout and then goes when told, or with that process.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     if lock_fd is not None:
         os.close(lock_fd)  # the lock is the build's, not its workers'
     folder = scratch / str(os.getpid())

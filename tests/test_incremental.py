@@ -6,7 +6,6 @@ import subprocess
 import sys
 
 import pytest
-
 from conftest import REPO, edit, make_project, outputs, run_cli
 
 EVERYTHING = 20  # the minimal fixture: 2 languages x (2 leaflets x 4 profiles + book PDF + EPUB)
@@ -231,7 +230,7 @@ def test_changing_a_terminology_catalog_remakes_that_languages_ebook(tmp_path):
     edit(project / "locales" / "en" / "LC_MESSAGES" / "terminology.po",
          "# forbidden:", "# forbidden: cryo-ablation;")
     run = run_cli(project)
-    assert [name for name in rebuilt(run)] == ["en/terms-book.epub"]
+    assert list(rebuilt(run)) == ["en/terms-book.epub"]
 
 
 def test_a_worker_bug_shows_its_traceback_under_debug(project, monkeypatch):
@@ -260,3 +259,17 @@ def test_weasyprint_warnings_name_the_output_they_concern(project):
     assert {line.split(":")[0] for line in warned} == {"dist/en/premiere.large.pdf",
                                                        "dist/en/seconde.large.pdf"}
     assert all("colour" in line for line in warned)
+
+
+def test_characters_no_font_has_are_one_line_per_output(project):
+    # WeasyPrint warns once per character; a reader of the console needs one line.
+    seconde = project / "content" / "fr" / "seconde.md"
+    seconde.write_text(seconde.read_text(encoding="utf-8") + "\nRunes ᚠᚢᚦᚨᚱᚲ ᚠᚢ.\n",
+                       encoding="utf-8")
+    run = run_cli(project, "--lang", "fr", "--format", "pdf")
+    assert run.status == 0, run.stderr
+    warned = [line for line in run.stderr.splitlines() if "no font has" in line]
+    assert len(warned) == 4  # screen, print, large print and the book (the booklet is imposed)
+    assert all(': WeasyPrint: 6 character(s) no font has, printed as empty boxes: "ᚠ" '
+               '(U+16A0), "ᚢ" (U+16A2)' in line for line in warned)
+    assert "notdef" not in run.stderr

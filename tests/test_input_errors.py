@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from conftest import make_project, run_cli
 
 CORPUS = Path(__file__).parent / "corpus"

@@ -4,9 +4,14 @@ import re
 
 import pytest
 from pypdf import PdfReader
-
-from reading import (bundled_characters, bundled_family_names, pdf_figure_alts, pdf_fonts,
-                     pdf_pages_text, pdf_text)
+from reading import (
+    bundled_characters,
+    bundled_family_names,
+    pdf_figure_alts,
+    pdf_fonts,
+    pdf_pages_text,
+    pdf_text,
+)
 
 ENGLISH_LABELS = ["Page 1 of 3", "Page 3 of 3", "Translation updated on 24 November 2026.",
                   "The original in French was reviewed on 24 November 2026; next review due by "
@@ -34,8 +39,8 @@ def flat(text: str) -> str:
 
 
 @pytest.mark.parametrize("lang, present, absent", [
-    ("en", ENGLISH_LABELS, FRENCH_LABELS[:-1] + ["Traduction", "Mis à jour", "Sommaire"]),
-    ("fr", FRENCH_LABELS, ENGLISH_LABELS + ["Translated", "Updated on"]),
+    ("en", ENGLISH_LABELS, [*FRENCH_LABELS[:-1], "Traduction", "Mis à jour", "Sommaire"]),
+    ("fr", FRENCH_LABELS, [*ENGLISH_LABELS, "Translated", "Updated on"]),
 ])
 def test_labels_are_in_the_leaflets_language_only(minimal_dist, lang, present, absent):
     text = flat(pdf_text(minimal_dist / lang / "premiere.pdf"))

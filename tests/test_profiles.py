@@ -5,10 +5,9 @@ import re
 import subprocess
 
 import pytest
+from conftest import make_project, recorded_outputs, run_cli
 from PIL import Image
 from pypdf import PdfReader
-
-from conftest import make_project, recorded_outputs, run_cli
 from reading import pdf_figure_alts, pdf_pages_text, pdf_text_runs
 
 MM = 72 / 25.4

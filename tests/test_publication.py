@@ -1,9 +1,9 @@
 """The real publication (content/, publication.yml) builds cleanly in every language."""
 
+import itertools
 import re
 
 import pytest
-
 from reading import bundled_characters, bundled_family_names, pdf_fonts, pdf_text
 from test_epub import epubcheck
 
@@ -144,8 +144,8 @@ def test_ebook_pages_nest_headings_without_gaps_and_pair_semantics_with_roles(re
         page = book.xhtml(href)
         levels = [int(element.tag[-1]) for element in page.iter()
                   if re.fullmatch(r"\{[^}]+\}h[1-6]", str(element.tag))]
-        assert levels and levels[0] == 1 or href == "cover.xhtml", href
-        for previous, level in zip(levels, levels[1:]):
+        assert (levels and levels[0] == 1) or href == "cover.xhtml", href
+        for previous, level in itertools.pairwise(levels):
             assert level <= previous + 1, (href, levels)
         landmarks = {id(a) for nav in page.iter(f"{{{NS['xhtml']}}}nav")
                      if nav.get(epub_type) == "landmarks" for a in nav.iter()}

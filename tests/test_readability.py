@@ -4,7 +4,6 @@
 import json
 
 import pytest
-
 from conftest import REPO, edit, make_project, run_cli
 
 
@@ -63,12 +62,12 @@ def test_the_table_lists_long_sentences_and_terms_used_before_they_are_explained
     ("Le titre \"Sédation et douleur\" est cité.", False),
 ])
 def test_a_term_counts_as_explained_by_its_definition_not_by_its_mention(text, unexplained):
+    import datetime
+    import tempfile
+    from pathlib import Path
+
     from leaflets.content import Document
     from leaflets.readability import measure
-
-    import datetime
-    from pathlib import Path
-    import tempfile
 
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "doc.md"

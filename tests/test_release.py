@@ -7,7 +7,6 @@ import json
 import re
 
 import pytest
-
 from conftest import edit, flat, make_project, outputs, run_cli
 from reading import Epub, pdf_pages_text
 
@@ -218,7 +217,7 @@ def test_an_ebook_of_drafts_says_so_on_its_cover_and_atop_each_draft_chapter(pro
     assert image.get("alt").endswith("– This translation has not been checked yet")
     chapter = book.xhtml("en/seconde.xhtml")
     section = chapter.find(".//{http://www.w3.org/1999/xhtml}section")
-    first = [child for child in section][:2]
+    first = list(section)[:2]
     assert first[1].get("class") == "draft-notice"
     assert flat("".join(first[1].itertext())) == (
         "This translation has not been checked by a reviewer yet. If anything is unclear, ask "

@@ -13,11 +13,10 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from conftest import REPO, make_project, outputs, run_cli
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pypdf import PdfReader
-
-from conftest import REPO, make_project, outputs, run_cli
 from reading import Epub, pdf_text
 
 
@@ -27,7 +26,7 @@ def server():
     requests = []
 
     class Recorder(http.server.BaseHTTPRequestHandler):
-        def do_GET(self):  # noqa: N802 (http.server's API)
+        def do_GET(self):
             requests.append(self.path)
             self.send_response(200)
             self.end_headers()

@@ -3,8 +3,8 @@
 import datetime
 
 import pytest
-
 from conftest import copy_real_project, make_project, run_cli
+
 from leaflets.catalogs import read_catalog
 from leaflets.terminology import term_pattern
 
@@ -195,11 +195,11 @@ def test_ebook_links_each_terms_first_use_per_chapter_to_the_glossary(real_build
     assert section.get(f"{{{NS['epub']}}}type") == "glossary"
     entries = {"".join(h.itertext()).casefold(): h.get("id")
                for h in glossary.iter(f"{{{NS['xhtml']}}}h2")}
-    XHTML = f"{{{NS['xhtml']}}}"
+    xhtml = f"{{{NS['xhtml']}}}"
 
     def marked_text(element, hrefs):
         """The chapter's running text, each glossary link marked ⟦text⟧, its href in `hrefs`."""
-        if element.tag in {XHTML + f"h{level}" for level in range(1, 7)} or \
+        if element.tag in {xhtml + f"h{level}" for level in range(1, 7)} or \
                 element.get("class") in ("summary", "reminder", "colophon"):
             return element.tail or ""
         if element.get("role") == "doc-glossref":

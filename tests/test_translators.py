@@ -5,7 +5,6 @@ import json
 import re
 
 import pytest
-
 from conftest import edit, flat, make_project, outputs, recorded_outputs, run_cli
 from reading import pdf_pages_text
 

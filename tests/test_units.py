@@ -9,13 +9,12 @@ import time
 from contextlib import closing
 
 import pytest
-
 from conftest import REPO
+
 from leaflets.blocks import Block, align, blocks
 from leaflets.content import read_document
 from leaflets.imposition import saddle_stitch_order
 from leaflets.state import STATE_FILE, OutputRecord, PlanRecord, load_state
-
 
 # Block alignment: a translation keeps the French structure, and the pairing says which
 # block was dropped or added when it does not.
@@ -29,7 +28,7 @@ def test_blocks_of_the_same_shape_pair_one_to_one():
               block("paragraph", "Un **mot**.", 10), block("item", "Vos *examens*", 12)]
     english = [block("title", "Title", 2), block("heading", "Before", 8, 2),
                block("paragraph", "A **word**.", 10), block("item", "Your *scans*", 12)]
-    assert align(french, english) == list(zip(french, english))
+    assert align(french, english) == list(zip(french, english, strict=True))
 
 
 def test_a_dropped_block_pairs_with_nothing_and_the_rest_still_line_up():

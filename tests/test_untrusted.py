@@ -18,9 +18,8 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
-from pypdf import PdfReader
-
 from conftest import REPO, edit, make_project, outputs, run_cli
+from pypdf import PdfReader
 from reading import Epub, pdf_text
 
 SECRET = "SECRET-a41c-OUTSIDE-THE-PROJECT"
@@ -270,10 +269,9 @@ def test_a_byte_order_mark_changes_nothing(project, tmp_path):
 
 
 def damage_record(project, statements):
-    with closing(sqlite3.connect(project / "dist" / ".build-state.sqlite")) as record:
-        with record:
-            for statement in statements:
-                record.execute(statement)
+    with closing(sqlite3.connect(project / "dist" / ".build-state.sqlite")) as record, record:
+        for statement in statements:
+            record.execute(statement)
 
 
 def test_a_damaged_build_record_is_ignored(project):
@@ -354,10 +352,12 @@ def processes_of(project):
     return found
 
 
-def start_build(project):
-    """A build under way, with a few outputs written and the rest being made."""
+def start_build(project, own_group=False):
+    """A build under way, with a few outputs written and the rest being made (in its own
+    process group, as a terminal starts it, when `own_group`)."""
     process = subprocess.Popen(build_command(project, "--jobs", "2", "--force"),
-                               stderr=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+                               stderr=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+                               start_new_session=own_group)
     made = 0
     while made < 3:
         line = process.stderr.readline()
@@ -385,6 +385,21 @@ def test_sigterm_stops_a_build_as_ctrl_c_does(project):
     assert "Traceback" not in stderr
     assert wait_for_no_process(project) == []
     assert not list((project / "dist").rglob("*.tmp"))
+    assert run_cli(project).status == 0
+
+
+def test_ctrl_c_stops_the_build_and_its_workers(project):
+    # A terminal sends Ctrl-C's SIGINT to the build and to every worker.
+    assert run_cli(project).status == 0
+    process = start_build(project, own_group=True)
+    os.killpg(process.pid, signal.SIGINT)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130
+    assert stderr.splitlines()[-1] == ("interrupted: the outputs already written are "
+                                       "complete; run again to finish.")
+    assert "Traceback" not in stderr and "KeyboardInterrupt" not in stderr
+    assert wait_for_no_process(project) == []
+    assert not (project / "dist" / ".work").exists()
     assert run_cli(project).status == 0
 
 
@@ -418,7 +433,7 @@ def test_clean_waits_for_a_build_to_end(project):
                                  stderr=subprocess.PIPE, text=True)
         time.sleep(1.0)
         assert clean.poll() is None and (project / "dist").exists()
-    stdout, stderr = clean.communicate(timeout=30)
+    _stdout, stderr = clean.communicate(timeout=30)
     assert clean.returncode == 0 and "waiting for it to end" in stderr
     assert not (project / "dist").exists()
 

@@ -60,6 +60,6 @@ def source_date(project: Project, lang: str) -> datetime.datetime:
     """The date a book carries: SOURCE_DATE_EPOCH if set, else the newest 'updated'."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch and epoch.isdigit():
-        return datetime.datetime.fromtimestamp(int(epoch), datetime.timezone.utc)
+        return datetime.datetime.fromtimestamp(int(epoch), datetime.UTC)
     newest = max(doc.updated for doc in project.contents.documents(lang))
-    return datetime.datetime.combine(newest, datetime.time(), datetime.timezone.utc)
+    return datetime.datetime.combine(newest, datetime.time(), datetime.UTC)

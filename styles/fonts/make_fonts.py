@@ -47,7 +47,7 @@ def add_copied_glyph(font: TTFont, codepoint: int, name: str, source: str) -> No
 
 def add_to_tables(font: TTFont, codepoint: int, name: str, metrics: tuple[int, int]) -> None:
     font["hmtx"][name] = metrics
-    order = font.getGlyphOrder() + [name]
+    order = [*font.getGlyphOrder(), name]
     font.setGlyphOrder(order)
     font["glyf"].glyphOrder = order
     font["maxp"].numGlyphs = len(order)
