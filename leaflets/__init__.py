@@ -4,13 +4,14 @@ Its modules, in layers; each uses only the layers below it:
 
 - command line: cli (build.py calls it);
 - driver: driver (plan, keys, removals, atomic writes), workers, state (the build's record),
-  keys (what decides an output is current), release (the gate before patients);
+  keys (what decides an output is current);
 - kinds of output: outputs/ (one module each: leaflet, book_pdf, epub_book, and the table),
   and the formats they use: render (pages), pdf, imposition, epub, cover;
 - translation: project (the validated input and its checks), catalogs, terminology,
-  structure, translation, status, language (new-language), readability;
-- text: markup, typography, sanitise, blocks, languages (each language's rules);
-- sources: config (the publication), content (documents), inputs, characters, files, errors.
+  structure, translation, status, new_language, release (the gate before patients);
+- text: markup, typography, sanitise, blocks, readability;
+- sources: config (the publication), content (documents), inputs, characters, files,
+  errors, languages (each language's rules).
 
 Nothing is imported here, so that a quick command stays quick.
 """

@@ -212,7 +212,7 @@ def _accept(args: argparse.Namespace, root: Path, stdout: TextIO) -> int:
 
 
 def _new_language(args: argparse.Namespace, root: Path, stdout: TextIO) -> int:
-    from .language import add_language
+    from .new_language import add_language
 
     added = add_language(root, args.code)
     print(f"added {added.code} ({added.name}, {added.own_name}) to publication.yml",

@@ -41,7 +41,7 @@ LAYERS = [
     ("sources", {"errors", "files", "inputs", "characters", "config", "content", "languages"}),
     ("text", {"typography", "sanitise", "markup", "blocks", "readability"}),
     ("translation", {"catalogs", "terminology", "structure", "translation", "status",
-                     "language", "project", "release"}),
+                     "new_language", "project", "release"}),
     ("kinds of output", {"render", "pdf", "imposition", "epub", "cover", "outputs"}),
     ("driver", {"keys", "state", "workers", "driver"}),
     ("command line", {"cli"}),
