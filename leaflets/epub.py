@@ -98,7 +98,7 @@ def make_epub(publication: Publication, lang: str, texts: BookTexts, chapters: l
     buffer = io.BytesIO()
     epub.write_epub(buffer, book, {"mtime": modified, "raise_exceptions": True,
                                    "epub2_guide": False, "play_order": {"enabled": True}})
-    return normalised_zip(buffer.getvalue(), modified)
+    return normalised_zip(buffer.getvalue(), modified, language=lang)
 
 
 def _page(uid: str, name: str, xhtml: str, properties: list[str] | None = None) -> epub.EpubItem:
@@ -148,8 +148,10 @@ ACCESSIBILITY = (
 )
 
 
-def normalised_zip(data: bytes, modified: datetime.datetime) -> bytes:
-    """Rewrite an EPUB's ZIP with every entry dated `modified`, mimetype first and stored."""
+def normalised_zip(data: bytes, modified: datetime.datetime, language: str | None = None
+                   ) -> bytes:
+    """Rewrite an EPUB's ZIP with every entry dated `modified`, mimetype first and stored;
+    with `language`, the package document declares it (xml:lang)."""
     # A ZIP entry's date holds the years 1980 to 2107 only.
     stamp = (min(max(modified.year, 1980), 2107), modified.month, modified.day,
              modified.hour, modified.minute, modified.second)
@@ -161,5 +163,20 @@ def normalised_zip(data: bytes, modified: datetime.datetime) -> bytes:
             info = zipfile.ZipInfo(name, date_time=stamp)
             info.compress_type = zipfile.ZIP_STORED if name == "mimetype" else zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
-            target.writestr(info, source.read(name), compresslevel=9)
+            content = source.read(name)
+            if language and name.endswith(".opf"):
+                content = _package_language(content, language)
+            target.writestr(info, content, compresslevel=9)
     return out.getvalue()
+
+
+def _package_language(opf: bytes, language: str) -> bytes:
+    """The package document with xml:lang on its root: the language of its metadata (the
+    title, the accessibility summary), which reading systems and Ace read from there.
+    ebooklib has no option for it."""
+    from lxml import etree
+
+    root = etree.fromstring(opf)
+    root.set("{http://www.w3.org/XML/1998/namespace}lang", language)
+    return bytes(etree.tostring(root, pretty_print=True, encoding="utf-8",
+                                xml_declaration=True))

@@ -127,6 +127,9 @@ def test_opf_carries_every_accessibility_property(minimal_dist, lang, summary_st
         assert book.metadata(name) and all(book.metadata(name)), name
     assert len(book.metadata("title")) == 2  # title and subtitle
     assert book.meta_property("dcterms:modified")
+    # The language of the metadata itself (Ace's epub-lang): the package declares it.
+    assert book.opf.get("{http://www.w3.org/XML/1998/namespace}lang") == lang
+    assert book.metadata("language") == [lang]
 
 
 def test_each_language_has_its_own_cover_of_at_least_1600_by_2560(minimal_dist):
