@@ -6,11 +6,11 @@ VENV := .venv
 VPY := $(VENV)/bin/python
 
 # Debian packages. WeasyPrint draws text with Pango; HarfBuzz's subsetter makes writing a PDF
-# about 3 times faster than the fontTools fallback; the tests run msgfmt, EPUBCheck (Java) and
-# pdftoppm (to look at the pages as a reader does).
+# about 3 times faster than the fontTools fallback; the tests run msgfmt, EPUBCheck (Java),
+# pdftoppm (to look at the pages as a reader does) and Ace by DAISY (Node.js, driving Chromium).
 REQUIRED_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0
 RECOMMENDED_PACKAGES := libharfbuzz-subset0 poppler-utils
-TEST_PACKAGES := gettext default-jre-headless poppler-utils
+TEST_PACKAGES := gettext default-jre-headless poppler-utils nodejs npm chromium
 # The benchmark compares the build with pandoc (WeasyPrint as its PDF engine).
 BENCH_PACKAGES := pandoc
 
@@ -27,7 +27,8 @@ setup: system $(VENV)/.installed
 define ensure_packages
 	@missing=""; \
 	for pkg in $(1); do \
-	  case $$pkg in default-jre-headless) command -v java >/dev/null && continue;; esac; \
+	  case $$pkg in default-jre-headless) command -v java >/dev/null && continue;; \
+	    nodejs|npm) command -v $$pkg >/dev/null && continue;; esac; \
 	  dpkg-query -W -f='$${Status}' $$pkg 2>/dev/null | grep -q "ok installed" \
 	    || missing="$$missing $$pkg"; \
 	done; \
@@ -57,8 +58,15 @@ $(VENV)/.installed: requirements.lock
 	$(VPY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
 	@touch $@
 
+# Ace by DAISY, pinned in tests/ace/package-lock.json. Its install scripts would download a
+# browser of their own: skipped, as the tests point it at Debian's Chromium.
+ACE := tests/ace/node_modules/.installed
+$(ACE): tests/ace/package.json tests/ace/package-lock.json
+	npm ci --prefix tests/ace --ignore-scripts --no-audit --no-fund --loglevel=error
+	@touch $@
+
 # The linter and the type checker first (seconds), then the tests.
-test: setup check-system-test
+test: setup check-system-test $(ACE)
 	$(VPY) -m ruff check --quiet .
 	$(VPY) -m mypy
 	$(VPY) -m pytest
@@ -75,7 +83,7 @@ clean:
 	rm -rf dist
 
 distclean: clean
-	rm -rf $(VENV)
+	rm -rf $(VENV) tests/ace/node_modules
 
 # Re-pin every dependency from requirements.in, in a throw-away environment.
 lock:
