@@ -38,7 +38,8 @@ def test_progress_goes_to_stderr_and_the_summary_to_stdout(minimal_build):
     assert outputs["dist/fr/premiere.pdf"].startswith("3 pages, ")
     assert outputs["dist/fr/premiere.print.pdf"].startswith("3 pages, ")
     assert outputs["dist/fr/premiere.booklet.pdf"].startswith("3 pages, ")
-    assert outputs["dist/en/seconde.pdf"].startswith("1 page, ")
+    assert outputs["dist/fr/seconde.pdf"].startswith("1 page, ")
+    assert outputs["dist/en/seconde.pdf"].startswith("2 pages, ")  # with its draft notice
     assert outputs["dist/en/fixture-book.epub"].endswith(" s)")
 
 

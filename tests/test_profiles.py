@@ -94,12 +94,12 @@ def half_page_numbers(path, total):
     return sides
 
 
-def test_booklet_of_four_pages_is_one_sheet_in_reading_order_once_folded(dist):
-    path = dist / "fr" / "limites.booklet.pdf"
+def test_booklet_of_four_pages_is_one_sheet_in_reading_order_once_folded(minimal_dist):
+    path = minimal_dist / "fr" / "premiere.booklet.pdf"  # three pages and a blank fourth
     page = PdfReader(path).pages[0]
     assert (float(page.mediabox.width), float(page.mediabox.height)) == \
         pytest.approx((297 * MM, 210 * MM), abs=1)
-    assert half_page_numbers(path, 4) == [(4, 1), (2, 3)]
+    assert half_page_numbers(path, 3) == [(None, 1), (2, 3)]
 
 
 def test_booklet_of_more_pages_adds_blanks_to_a_multiple_of_four(tmp_path):
@@ -129,8 +129,26 @@ def test_large_print_is_a4_with_no_text_under_16pt(dist, lang):
         assert min(sizes) >= 16 - 0.01, (slug, min(sizes))
 
 
+@pytest.mark.parametrize("lang", ["fr", "en"])
+@pytest.mark.parametrize("profile", ["", ".print", ".booklet"])
+def test_a5_text_is_12pt_and_nothing_is_under_10pt(dist, lang, profile):
+    # Clear-print guidance for older readers (NHS, RNIB): body text of 12 pt or more, and
+    # no footer, note or mark too small to read.
+    from collections import Counter
+
+    for slug in LEAFLETS:
+        path = dist / lang / f"{slug}{profile}.pdf"
+        sizes = Counter()
+        for runs in pdf_text_runs(path):
+            for run in runs:
+                sizes[round(run.size, 1)] += len(run.text.strip())
+        commonest, _ = sizes.most_common(1)[0]
+        assert commonest >= 12, (path.name, sizes.most_common(3))
+        assert min(sizes) >= 10 - 0.01, (path.name, sorted(sizes)[:3])
+
+
 # Heading sizes (points) per profile, from leaflet.css and large.css.
-HEADING_SIZES = {"": (14, 12), ".print": (14, 12), ".large": (24, 20)}
+HEADING_SIZES = {"": (15, 13), ".print": (15, 13), ".large": (24, 20)}
 FOOTER_ZONE = {"": 18 * MM, ".print": 18 * MM, ".large": 24 * MM}
 
 
