@@ -23,7 +23,7 @@ from .errors import RenderError
 from .inputs import checked_path, note_read
 from .languages import rules_for
 from .markup import Markup
-from .typography import apply, typography_for
+from .typography import apply, keep_last_two_words, typography_for
 
 
 @dataclass(frozen=True)
@@ -67,7 +67,8 @@ class Renderer:
                                                                          count)),
             newstyle=True)
         self.environment.filters.update(
-            typeset=self.typeset, long_date=self.long_date, css_string=css_string,
+            typeset=self.typeset, title_text=self.title_text, long_date=self.long_date,
+            css_string=css_string,
             page_counter_css=page_counter_css, language_name=self.language_name,
             own_language_name=own_language_name, address=printed_address, phone=printed_phone,
             feedback_link=feedback_link, translate=self.translate)
@@ -83,6 +84,11 @@ class Renderer:
         """Set a label in the page language's typography (labels are typed plain too)."""
         plain = text.unescape() if isinstance(text, SafeHtml) else str(text)
         return escape(self.plain(plain))
+
+    def title_text(self, text: str) -> SafeHtml:
+        """A title set like a label, its last line never one word alone."""
+        plain = text.unescape() if isinstance(text, SafeHtml) else str(text)
+        return escape(keep_last_two_words(self.plain(plain)))
 
     def plain(self, text: str) -> str:
         """`text` in the page language's typography, as plain text (the e-book's metadata,

@@ -121,3 +121,10 @@ class TypographyExtension(Extension):
         # After 'inline' (20) has made the text nodes and after 'toc' (5) has made the
         # anchors from the plain text.
         md.treeprocessors.register(TypographyTreeprocessor(md, rules), "typography", 4)
+
+
+def keep_last_two_words(text: str) -> str:
+    """`text` with its last two words held together (a no-break space), so that a title's
+    last line never holds one word alone ("tendons", "l'imagerie")."""
+    before, space, last = text.rpartition(" ")
+    return f"{before}\u00a0{last}" if space and before.strip() else text

@@ -147,6 +147,23 @@ def test_a5_text_is_12pt_and_nothing_is_under_10pt(dist, lang, profile):
         assert min(sizes) >= 10 - 0.01, (path.name, sorted(sizes)[:3])
 
 
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_a_title_never_ends_with_one_word_alone_on_its_line(dist, lang):
+    paths = [dist / lang / f"{slug}{profile}.pdf" for slug in LEAFLETS
+             for profile in ("", ".large")] + [dist / lang / "algoradiologie-douleur.pdf"]
+    for path in paths:
+        first_page = pdf_text_runs(path)[0]
+        biggest = max(run.size for run in first_page)  # the title
+        lines = {}
+        for run in first_page:
+            if run.size > biggest - 0.5:
+                lines.setdefault(round(run.y), []).append(run)
+        if len(lines) == 1:
+            continue  # a title of one line ("Glossary") has no last line of its own
+        last = " ".join(run.text for run in sorted(lines[min(lines)], key=lambda r: r.x))
+        assert len(re.findall(r"[^\s\u00a0]+", last)) >= 2, (path.name, last)
+
+
 # Heading sizes (points) per profile, from leaflet.css and large.css.
 HEADING_SIZES = {"": (15, 13), ".print": (15, 13), ".large": (24, 20)}
 FOOTER_ZONE = {"": 18 * MM, ".print": 18 * MM, ".large": 24 * MM}
