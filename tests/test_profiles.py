@@ -206,6 +206,18 @@ def test_last_page_has_a_qr_code_to_the_online_leaflet_in_its_language(dist, lan
     assert min(x for x, _ in black) > image.width / 2
 
 
+@pytest.mark.parametrize("lang, label", [("fr", "Scannez pour lire en ligne"),
+                                         ("en", "Scan to read online")])
+def test_every_qr_code_says_what_it_is_for_in_the_page_language(dist, lang, label):
+    for slug in LEAFLETS:
+        for profile in ("", ".print", ".large"):
+            pages = [" ".join(page.split())
+                     for page in pdf_pages_text(dist / lang / f"{slug}{profile}.pdf")]
+            # Once, at the end (a long colophon in large print ends on the next page).
+            assert sum(page.count(label) for page in pages) == 1, (slug, profile)
+            assert label in pages[-1] or label in pages[-2], (slug, profile)
+
+
 @pytest.mark.parametrize("lang", ["fr", "en"])
 def test_whole_book_has_contents_with_true_page_numbers_and_bookmarks(dist, lang):
     path = dist / lang / "algoradiologie-douleur.pdf"
