@@ -239,6 +239,52 @@ def test_whole_book_has_contents_with_true_page_numbers_and_bookmarks(dist, lang
         assert leaflet_title.split()[0] in pages[page_number - 1]
 
 
+BOOK_TITLES = {"fr": "Soulager la douleur grâce à l’imagerie",
+               "en": "Relieving pain with the help of imaging"}
+REMINDERS = {"fr": "Ce document ne remplace pas l’avis de votre médecin.",
+             "en": "This leaflet does not replace the advice of your doctor."}
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_the_book_opens_each_chapter_on_a_right_hand_page_under_running_heads(dist, lang):
+    path = dist / lang / "algoradiologie-douleur.pdf"
+    reader = PdfReader(path)
+    pages = [" ".join(page.split()) for page in pdf_pages_text(path)]
+    assert "Page 1 " not in pages[0]  # the title page has no page number
+    chapters = [item for item in reader.outline
+                if not isinstance(item, list) and reader.get_destination_page_number(item) > 0]
+    openers = sorted(reader.get_destination_page_number(item) + 1 for item in chapters)
+    assert len(openers) == len(LEAFLETS)
+    assert all(number % 2 == 1 for number in openers), openers  # right-hand pages
+    chapter_pages = {}
+    for start, end in zip(openers, [*openers[1:], len(pages) + 1], strict=True):
+        chapter_pages[start] = range(start, end)
+    for opener, numbers in chapter_pages.items():
+        title = next(item.title for item in chapters
+                     if reader.get_destination_page_number(item) + 1 == opener)
+        for number in numbers:
+            text = pages[number - 1]
+            if not text:  # a blank left-hand page before the next chapter: nothing on it
+                assert number % 2 == 0 and number == numbers[-1]
+                continue
+            if number == opener:  # the title band: no running head above it
+                assert not text.startswith(title.replace("\u00a0", " "))
+            elif number % 2 == 0:
+                assert BOOK_TITLES[lang] in text, (number, text[:80])
+            else:
+                assert " ".join(title.split()) in text, (number, title, text[:80])
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_the_book_says_its_reminder_and_whom_to_call_once_at_its_end(dist, lang):
+    pages = [" ".join(page.split())
+             for page in pdf_pages_text(dist / lang / "algoradiologie-douleur.pdf")]
+    assert sum(page.count(REMINDERS[lang]) for page in pages) == 1
+    assert REMINDERS[lang] in pages[-1]
+    assert "00 00 00 00 00" in pages[-1]  # the department's (sample) phone number
+    assert sum(page.count("00 00 00 00 00") for page in pages) == 1
+
+
 def relative_luminance(hex_colour):
     channels = [int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
     linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
@@ -311,7 +357,9 @@ def test_the_english_book_marks_its_draft_chapters_and_says_so_on_its_title_page
         pages[0].split())
     assert "This translation has not been checked yet" not in pages[0]
     # ...every chapter's page carries the mark, and each chapter's first page the notice.
-    assert all("This translation has not been checked yet" in page for page in pages[1:])
+    # (Blank pages carry nothing; the last page, the department's box, is no translation.)
+    assert all("This translation has not been checked yet" in page
+               for page in pages[1:-1] if page.strip())
     firsts = [page for page in pages[1:] if "Relieving pain with the help of imaging" in page]
     assert len(firsts) == 8 and all(
         "This translation has not been checked by a reviewer yet." in " ".join(page.split())
