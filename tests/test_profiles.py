@@ -257,7 +257,10 @@ def test_the_book_opens_each_chapter_on_a_right_hand_page_under_running_heads(di
     assert len(openers) == len(LEAFLETS)
     assert all(number % 2 == 1 for number in openers), openers  # right-hand pages
     chapter_pages = {}
-    for start, end in zip(openers, [*openers[1:], len(pages) + 1], strict=True):
+    # The last page, the reminder and the department's box, belongs to no chapter.
+    assert REMINDERS[lang] in pages[-1] and not any(
+        " ".join(item.title.split()) in pages[-1] for item in chapters)
+    for start, end in zip(openers, [*openers[1:], len(pages)], strict=True):
         chapter_pages[start] = range(start, end)
     for opener, numbers in chapter_pages.items():
         title = next(item.title for item in chapters

@@ -78,7 +78,7 @@ def test_check_release_lists_untranslated_catalog_entries_by_line(project):
     catalog = project / "locales" / "en" / "LC_MESSAGES" / "messages.po"
     edit(catalog, 'msgstr "Updated on %(date)s"', 'msgstr ""')
     run = run_cli(project, "check", "--release")
-    assert ("locales/en/LC_MESSAGES/messages.po:103: error: 'Mis à jour le %(date)s' is not "
+    assert ("locales/en/LC_MESSAGES/messages.po:109: error: 'Mis à jour le %(date)s' is not "
             "translated") in run.stdout.splitlines()
 
 
