@@ -79,8 +79,32 @@ def impose_booklet(pdf: bytes, lang: str, title: str) -> tuple[bytes, int]:
             y = (height - page_height) / 2
             sheet.merge_transformed_page(page, Transformation().translate(x, y))
         writer.add_page(sheet)
+        _add_fold_marks(writer, writer.pages[-1])
     writer.add_metadata({"/Title": title, "/Producer": "leaflets (pypdf imposition)"})
     writer.root_object[NameObject("/Lang")] = TextStringObject(lang)
+    # The print dialog's default: both sides, turned over on the short edge.
+    preferences = writer.create_viewer_preferences()
+    preferences[NameObject("/Duplex")] = NameObject("/DuplexFlipShortEdge")
     output = io.BytesIO()
     writer.write(output)
     return output.getvalue(), len(reader.pages)
+
+
+# Where to fold: a short line at the fold, in the white margin at the top and the bottom of
+# the sheet, clear of the 5 mm an office printer cannot print and of the pages' text.
+FOLD_MARK_FROM, FOLD_MARK_TO = 6 * MM, 10 * MM
+
+
+def _add_fold_marks(writer: PdfWriter, sheet: PageObject) -> None:
+    width, height = (float(value) for value in sheet.mediabox[2:])
+    fold = width / 2
+    lines = [(fold, height - FOLD_MARK_FROM, fold, height - FOLD_MARK_TO),
+             (fold, FOLD_MARK_FROM, fold, FOLD_MARK_TO)]
+    operations = "".join(f"{x1:.3f} {y1:.3f} m {x2:.3f} {y2:.3f} l S\n"
+                         for x1, y1, x2, y2 in lines)
+    marks = f"/Artifact BMC q 0.4 0.4 0.4 RG 0.5 w [2 2] 0 d\n{operations}Q EMC\n".encode()
+    content = ContentStream(None, writer)
+    drawing = sheet.get_contents()
+    content.set_data((b"q\n" + drawing.get_data() + b"\nQ\n" if drawing is not None else b"")
+                     + marks)
+    sheet.replace_contents(content)

@@ -102,6 +102,31 @@ def test_booklet_of_four_pages_is_one_sheet_in_reading_order_once_folded(minimal
     assert half_page_numbers(path, 3) == [(None, 1), (2, 3)]
 
 
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_booklet_sheets_keep_5mm_white_at_every_edge_and_show_where_to_fold(dist, lang):
+    # Office printers cannot print to the edge of the sheet.
+    dpi = 60
+    edge = round(5 * dpi / 25.4)
+    for slug in LEAFLETS:
+        path = dist / lang / f"{slug}.booklet.pdf"
+        reader = PdfReader(path)
+        assert reader.trailer["/Root"]["/ViewerPreferences"]["/Duplex"] == \
+            "/DuplexFlipShortEdge"  # the print dialog's default: flip on the short edge
+        for number in range(1, len(reader.pages) + 1):
+            sheet = render(path, number, dpi=dpi)
+            width, height = sheet.size
+            pixels = sheet.load()
+            strips = [(x, y) for x in range(width) for y in (*range(edge), *range(
+                height - edge, height))]
+            strips += [(x, y) for y in range(height) for x in (*range(edge), *range(
+                width - edge, width))]
+            assert all(pixels[x, y] == (255, 255, 255) for x, y in strips), (slug, number)
+            # The fold marks: grey, at the middle of the sheet, near its top and bottom.
+            fold = [pixels[x, y] for x in range(width // 2 - 1, width // 2 + 2)
+                    for y in range(edge, edge + round(6 * dpi / 25.4))]
+            assert any(pixel != (255, 255, 255) for pixel in fold), (slug, number)
+
+
 def test_booklet_of_more_pages_adds_blanks_to_a_multiple_of_four(tmp_path):
     project = make_project("minimal", tmp_path / "project")
     french = project / "content" / "fr" / "premiere.md"
