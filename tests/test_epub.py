@@ -197,3 +197,41 @@ def test_two_clean_builds_in_two_folders_give_identical_bytes(tmp_path, monkeypa
         assert entries[0].compress_type == zipfile.ZIP_STORED
         assert {entry.date_time for entry in entries} == {(2026, 1, 1, 0, 0, 0)}
     assert Epub(epub_path).meta_property("dcterms:modified") == ["2026-01-01T00:00:00Z"]
+
+
+def stylesheet_rules(book):
+    """The e-book's own stylesheet as {selector: {property: value}}."""
+    import tinycss2
+
+    [name] = [item.get("href") for item in book.manifest().values()
+              if item.get("href", "").endswith("epub.css")]
+    rules = {}
+    for rule in tinycss2.parse_stylesheet(book.read(name).decode("utf-8"),
+                                          skip_comments=True, skip_whitespace=True):
+        if rule.type != "qualified-rule":
+            continue
+        declarations = tinycss2.parse_declaration_list(rule.content, skip_comments=True,
+                                                       skip_whitespace=True)
+        rules[tinycss2.serialize(rule.prelude).strip()] = {
+            item.lower_name: tinycss2.serialize(item.value).strip()
+            for item in declarations if item.type == "declaration"}
+    return rules
+
+
+def test_e_book_pages_read_easily_on_any_screen(minimal_dist):
+    from test_profiles import contrast
+
+    rules = stylesheet_rules(Epub(minimal_dist / "en" / "fixture-book.epub"))
+    # Lines of at most about 35 em on a wide screen, centred.
+    assert rules["body"]["max-width"] == "35em" and rules["body"]["margin"] == "0 auto"
+    # Summaries upright; space after a table.
+    assert "font-style" not in rules[".summary"]
+    assert rules["table"]["margin"].split()[2] not in ("0", "0em")
+    # Glossary links look unlike the links that leave the chapter, legibly.
+    glossary, outside = rules['a[role="doc-glossref"]'], rules["a"]
+    assert glossary["color"] != outside["color"] and "dotted" in glossary["text-decoration"]
+    assert contrast(glossary["color"], "#ffffff") >= 4.5
+    assert contrast(outside["color"], "#ffffff") >= 4.5
+    # The contents page is styled: no list numbers, sections indented under their leaflet.
+    assert rules["nav#toc ol"]["list-style"] == "none"
+    assert "padding-left" in rules["nav#toc ol ol"]
