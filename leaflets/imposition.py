@@ -33,16 +33,8 @@ def add_crop_marks(pdf: bytes) -> bytes:
                 near, far = MARK_GAP, MARK_GAP + MARK_LENGTH
                 lines.append((x + outward * near, y, x + outward * far, y))  # along the trim's y
                 lines.append((x, y + upward * near, x, y + upward * far))
-        operations = "".join(f"{x1:.3f} {y1:.3f} m {x2:.3f} {y2:.3f} l S\n"
-                             for x1, y1, x2, y2 in lines)
-        marks = f"/Artifact BMC q 0 0 0 RG 0.25 w\n{operations}Q EMC\n".encode()
-        # The page's own drawing first, in its own graphics state (WeasyPrint sets a
-        # transformation at the top level), then the marks in the page's default space.
-        content = ContentStream(None, writer)
-        drawing = page.get_contents()
-        assert drawing is not None, "WeasyPrint draws every page"
-        content.set_data(b"q\n" + drawing.get_data() + b"\nQ\n" + marks)
-        page.replace_contents(content)
+        assert page.get_contents() is not None, "WeasyPrint draws every page"
+        _draw_marks(writer, page, lines, "0 0 0 RG 0.25 w")
     output = io.BytesIO()
     writer.write(output)
     return output.getvalue()
@@ -100,11 +92,21 @@ def _add_fold_marks(writer: PdfWriter, sheet: PageObject) -> None:
     fold = width / 2
     lines = [(fold, height - FOLD_MARK_FROM, fold, height - FOLD_MARK_TO),
              (fold, FOLD_MARK_FROM, fold, FOLD_MARK_TO)]
+    _draw_marks(writer, sheet, lines, "0.4 0.4 0.4 RG 0.5 w [2 2] 0 d")
+
+
+def _draw_marks(writer: PdfWriter, page: PageObject,
+                lines: list[tuple[float, float, float, float]], style: str) -> None:
+    """Draw `lines` (x1, y1, x2, y2 in the page's default space) on `page`, a page of
+    `writer`, in the graphics `style` given, as artifacts: the tagged structure is
+    unchanged."""
     operations = "".join(f"{x1:.3f} {y1:.3f} m {x2:.3f} {y2:.3f} l S\n"
                          for x1, y1, x2, y2 in lines)
-    marks = f"/Artifact BMC q 0.4 0.4 0.4 RG 0.5 w [2 2] 0 d\n{operations}Q EMC\n".encode()
+    marks = f"/Artifact BMC q {style}\n{operations}Q EMC\n".encode()
+    # The page's own drawing first, in its own graphics state (WeasyPrint sets a
+    # transformation at the top level), then the marks in the page's default space.
     content = ContentStream(None, writer)
-    drawing = sheet.get_contents()
+    drawing = page.get_contents()
     content.set_data((b"q\n" + drawing.get_data() + b"\nQ\n" if drawing is not None else b"")
                      + marks)
-    sheet.replace_contents(content)
+    page.replace_contents(content)

@@ -82,13 +82,11 @@ class Renderer:
 
     def typeset(self, text: str) -> SafeHtml:
         """Set a label in the page language's typography (labels are typed plain too)."""
-        plain = text.unescape() if isinstance(text, SafeHtml) else str(text)
-        return escape(self.plain(plain))
+        return escape(self.plain(_text_of(text)))
 
     def title_text(self, text: str) -> SafeHtml:
         """A title set like a label, its last line never one word alone."""
-        plain = text.unescape() if isinstance(text, SafeHtml) else str(text)
-        return escape(keep_last_two_words(self.plain(plain)))
+        return escape(keep_last_two_words(self.plain(_text_of(text))))
 
     def plain(self, text: str) -> str:
         """`text` in the page language's typography, as plain text (the e-book's metadata,
@@ -243,7 +241,7 @@ def css_string(text: str) -> str:
     """`text` as a quoted CSS string. Every character that could end the string, the rule or
     the style element (quotes, backslashes, line breaks of any kind, control characters,
     "<" of "</style>") is written as a CSS escape: a translation stays text."""
-    plain = text.unescape() if isinstance(text, SafeHtml) else str(text)
+    plain = _text_of(text)
     escaped = "".join(f"\\{ord(char):x} " if char in CSS_SPECIAL or
                       unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp") else char
                       for char in plain)
@@ -253,9 +251,15 @@ def css_string(text: str) -> str:
 CSS_SPECIAL = frozenset('"\'\\<>&')
 
 
+def _text_of(value: str) -> str:
+    """A label as the text it says: what Jinja marked safe (a catalog's message, escaped by
+    the gettext callables) is unescaped first, so that it is escaped once, where it goes."""
+    return value.unescape() if isinstance(value, SafeHtml) else str(value)
+
+
 def page_counter_css(label: str) -> str:
     """CSS `content` from a label holding {page} and {pages}: "Page 2 of 4" made of counters."""
-    plain = label.unescape() if isinstance(label, SafeHtml) else str(label)
+    plain = _text_of(label)
     parts = []
     for piece in re.split(r"(\{page\}|\{pages\})", plain):
         if piece == "{page}":

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .kind import Making, Output, Target
+from .kind import Making, Output, Target, book_targets
 
 if TYPE_CHECKING:
     from ..project import Project
@@ -16,19 +16,13 @@ VARIANTS = ("book",)
 
 
 def plan(project: Project, lang: str, variants: tuple[str, ...]) -> list[Target]:
-    slugs = tuple(project.slugs_in(lang))
-    if "book" not in variants or not slugs:
-        return []
-    slug = project.publication.book.slug
-    return [Target(NAME, lang, slug, project.publication.dist_dir / lang / f"{slug}.pdf",
-                   "book", slugs)]
+    return book_targets(project, lang, NAME, "pdf", "book") if "book" in variants else []
 
 
 def facts(project: Project, target: Target) -> list[str]:
-    from .common import record_facts, source_date
+    from .common import book_facts
 
-    return [*record_facts(project, target.lang, target.documents),
-            source_date(project, target.lang).isoformat()]
+    return book_facts(project, target)
 
 
 def make(making: Making) -> Output:

@@ -10,6 +10,7 @@ from ..catalogs import load_translations
 from ..inputs import Reads, note_reads, recording
 from ..project import Project
 from ..render import DocumentRecord, PageContext, Renderer
+from .kind import Target
 
 
 class Renderers:
@@ -54,6 +55,12 @@ def record_facts(project: Project, lang: str, slugs: tuple[str, ...]) -> list[st
         facts += [slug, str(record.last_review), str(record.review_due),
                   record.draft_mark or ""]
     return facts
+
+
+def book_facts(project: Project, target: Target) -> list[str]:
+    """What a book shows besides the files it reads: its chapters' histories and its date."""
+    return [*record_facts(project, target.lang, target.documents),
+            source_date(project, target.lang).isoformat()]
 
 
 def source_date(project: Project, lang: str) -> datetime.datetime:

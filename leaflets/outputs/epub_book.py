@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .kind import Making, Output, Target
+from .kind import Making, Output, Target, book_targets
 
 if TYPE_CHECKING:
     from ..markup import TermLink
@@ -18,19 +18,13 @@ VARIANTS: tuple[str, ...] = ()
 
 
 def plan(project: Project, lang: str, variants: tuple[str, ...]) -> list[Target]:
-    slugs = tuple(project.slugs_in(lang))
-    if not slugs:
-        return []
-    slug = project.publication.book.slug
-    return [Target(NAME, lang, slug, project.publication.dist_dir / lang / f"{slug}.epub",
-                   documents=slugs)]
+    return book_targets(project, lang, NAME, "epub")
 
 
 def facts(project: Project, target: Target) -> list[str]:
-    from .common import record_facts, source_date
+    from .common import book_facts
 
-    return [*record_facts(project, target.lang, target.documents),
-            source_date(project, target.lang).isoformat()]
+    return book_facts(project, target)
 
 
 def make(making: Making) -> Output:

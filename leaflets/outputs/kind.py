@@ -76,3 +76,15 @@ class OutputKind(Protocol):
     def facts(self, project: Project, target: Target) -> list[str]: ...
 
     def make(self, making: Making) -> Output: ...
+
+
+def book_targets(project: Project, lang: str, kind: str, extension: str,
+                 variant: str = "") -> list[Target]:
+    """The book of `lang`, made by `kind` as dist/LANG/<book>.<extension>, showing every
+    document in `lang` (none when there is none)."""
+    slugs = tuple(project.slugs_in(lang))
+    if not slugs:
+        return []
+    slug = project.publication.book.slug
+    return [Target(kind, lang, slug, project.publication.dist_dir / lang / f"{slug}.{extension}",
+                   variant, slugs)]
