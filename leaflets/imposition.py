@@ -8,7 +8,15 @@ from __future__ import annotations
 import io
 
 from pypdf import PageObject, PdfReader, PdfWriter, Transformation
-from pypdf.generic import ContentStream, NameObject, RectangleObject, TextStringObject
+from pypdf.generic import (
+    ArrayObject,
+    ContentStream,
+    DictionaryObject,
+    NameObject,
+    NumberObject,
+    RectangleObject,
+    TextStringObject,
+)
 
 A4_LANDSCAPE = (841.89, 595.28)  # points
 MM = 72 / 25.4
@@ -18,11 +26,22 @@ MARK_GAP, MARK_LENGTH = 4 * MM, 5 * MM
 MARK_MARGIN = MARK_GAP + MARK_LENGTH + 1 * MM  # around the trim, for the marks
 
 
-def add_crop_marks(pdf: bytes) -> bytes:
-    """`pdf` (trim and bleed boxes set) with its media box grown to hold crop marks drawn
-    outside the bleed, at each corner of the trim. The marks are artifacts: the tagged
-    structure is unchanged."""
-    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
+def prepare_for_press(pdf: bytes) -> bytes:
+    """`pdf` (trim and bleed boxes set) ready for a print shop: its media box grown to hold
+    crop marks drawn outside the bleed at each corner of the trim, in registration colour
+    (on every plate), and no link annotations, which PDF/X allows only outside the bleed.
+    The marks are artifacts: the tagged structure is unchanged."""
+    reader = PdfReader(io.BytesIO(pdf))
+    writer = PdfWriter(clone_from=reader)
+    writer.pdf_header = reader.pdf_header  # PDF/X-4 is PDF 1.6; pypdf would write 1.3
+    registration = ArrayObject([
+        NameObject("/Separation"), NameObject("/All"), NameObject("/DeviceCMYK"),
+        writer._add_object(DictionaryObject({
+            NameObject("/FunctionType"): NumberObject(2),
+            NameObject("/Domain"): ArrayObject([NumberObject(0), NumberObject(1)]),
+            NameObject("/C0"): ArrayObject([NumberObject(0)] * 4),
+            NameObject("/C1"): ArrayObject([NumberObject(1)] * 4),
+            NameObject("/N"): NumberObject(1)}))])
     for page in writer.pages:
         left, bottom, right, top = (float(value) for value in page.trimbox)
         page.mediabox = RectangleObject([left - MARK_MARGIN, bottom - MARK_MARGIN,
@@ -34,7 +53,14 @@ def add_crop_marks(pdf: bytes) -> bytes:
                 lines.append((x + outward * near, y, x + outward * far, y))  # along the trim's y
                 lines.append((x, y + upward * near, x, y + upward * far))
         assert page.get_contents() is not None, "WeasyPrint draws every page"
-        _draw_marks(writer, page, lines, "0 0 0 RG 0.25 w")
+        resources = page["/Resources"].get_object()
+        assert isinstance(resources, DictionaryObject)
+        colour_spaces = resources.setdefault(NameObject("/ColorSpace"), DictionaryObject())
+        colour_spaces.get_object()[NameObject("/Registration")] = registration
+        _draw_marks(writer, page, lines, "/Registration CS 1 SCN 0.25 w")
+        page.compress_content_streams()
+        if "/Annots" in page:
+            del page["/Annots"]
     output = io.BytesIO()
     writer.write(output)
     return output.getvalue()
@@ -53,8 +79,10 @@ def saddle_stitch_order(pages: int) -> list[tuple[int | None, int | None]]:
             for left, right in sides]
 
 
-def impose_booklet(pdf: bytes, lang: str, title: str) -> tuple[bytes, int]:
-    """The booklet PDF of an A5 PDF, and the A5 PDF's number of pages."""
+def impose_booklet(pdf: bytes, lang: str, title: str, note: bytes) -> tuple[bytes, int]:
+    """The booklet PDF of an A5 PDF, and the A5 PDF's number of pages. The first page of
+    `note`, a sheet as large as the booklet's, is laid over its first sheet: how to print
+    it."""
     reader = PdfReader(io.BytesIO(pdf))
     width, height = A4_LANDSCAPE
     writer = PdfWriter()
@@ -70,6 +98,8 @@ def impose_booklet(pdf: bytes, lang: str, title: str) -> tuple[bytes, int]:
             x = width / 2 - page_width if column == 0 else width / 2
             y = (height - page_height) / 2
             sheet.merge_transformed_page(page, Transformation().translate(x, y))
+        if not writer.pages:
+            sheet.merge_page(PdfReader(io.BytesIO(note)).pages[0])
         writer.add_page(sheet)
         _add_fold_marks(writer, writer.pages[-1])
     writer.add_metadata({"/Title": title, "/Producer": "leaflets (pypdf imposition)"})

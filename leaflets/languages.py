@@ -64,6 +64,9 @@ class LanguageRules:
     explanations: Explanations = field(default_factory=Explanations)
     reading_ease: ReadingEase = ReadingEase("Flesch", 206.835, 1.015, 84.6, "en_GB")
     first_of_month: str = ""  # how a long date writes the 1st when CLDR does not ("1er")
+    # Words the hyphenation dictionary breaks wrongly, each with the only places it may
+    # break marked "·" ("osteo·arthritis"); a word written without one never breaks.
+    hyphenation: tuple[str, ...] = ()
 
 
 LANGUAGES: dict[str, LanguageRules] = {
@@ -83,8 +86,15 @@ LANGUAGES: dict[str, LanguageRules] = {
             before_article=r"une?\s+|la\s+|le\s+|l['’]"),
         # Kandel and Moles's adaptation of Flesch's formula to French (1958).
         reading_ease=ReadingEase("Kandel-Moles", 207.0, 1.015, 73.6, "fr_FR"),
-        first_of_month="1er"),
-    "en": LanguageRules(plural_endings=("s", "es")),
+        first_of_month="1er",
+        hyphenation=("cryo·ablation", "cryo·ablations")),
+    "en": LanguageRules(
+        plural_endings=("s", "es"),
+        # The British dictionary WeasyPrint uses cuts these inside a part ("osteoarth-ritis",
+        # "corticos-teroid"); French names quoted in English text break as in French.
+        hyphenation=("osteo·arthritis", "cortico·steroid", "cortico·steroids",
+                     "cryo·neuro·lysis", "neuro·lysis", "endo·metriosis", "endo·metrium",
+                     "hospi·talier", "catho·lique", "radio·logie")),
     "es": LanguageRules(
         typography=TypographyRules(double_quotes=("«", "»"), single_quotes=("\u201c", "\u201d")),
         plural_endings=("s", "es")),

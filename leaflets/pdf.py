@@ -11,17 +11,23 @@ import logging
 import mimetypes
 import os
 import re
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, unquote_to_bytes, urlsplit
 
+from .breaks import hold_breaks
 from .config import Publication
 from .errors import RenderError, SystemLibraryError
 from .files import shown_path
 from .inputs import note_read
 
 PDF_VARIANT = "pdf/ua-1"
+# The print shop's files: PDF/X-4, whose output intent is the press profile print.css names.
+PRESS_VARIANT = "pdf/x-4"
+PRESS_PROFILE = "--press"
+PRESS_CONDITION = "FOGRA39"  # ICC's registered name of that printing condition
 
 
 @dataclass(frozen=True)
@@ -34,14 +40,19 @@ class PdfJob:
     allowed_dirs: tuple[Path, ...]
     source: Path  # the content file, named in errors
     output: Path  # the PDF it makes, named with WeasyPrint's warnings
+    for_press: bool = False  # PDF/X-4 for a print shop, rather than tagged PDF/UA-1
 
 
-def pdf_job(publication: Publication, html: str, source: Path, output: Path) -> PdfJob:
-    """The layout of a page made from the content file `source` into `output`: its links
-    start from the content file's folder, and only content and styles may be fetched."""
-    return PdfJob(html=html, root=publication.root, base_dir=source.parent, source=source,
+def pdf_job(publication: Publication, html: str, lang: str, source: Path, output: Path,
+            for_press: bool = False) -> PdfJob:
+    """The layout of a page in `lang` made from the content file `source` into `output`:
+    its links start from the content file's folder, only content and styles may be
+    fetched, and its lines and pages break where a reader expects (breaks.py)."""
+    return PdfJob(html=hold_breaks(html, lang), root=publication.root,
+                  base_dir=source.parent, source=source,
                   output=output, allowed_dirs=(publication.content_dir.resolve(),
-                                               publication.styles_dir.resolve()))
+                                               publication.styles_dir.resolve()),
+                  for_press=for_press)
 
 
 def stylesheets(publication: Publication, page_dir: Path, extra: tuple[str, ...]) -> list[str]:
@@ -57,7 +68,8 @@ class RenderedPdf:
 
 
 def write_pdf(job: PdfJob) -> RenderedPdf:
-    """Lay out `job.html` and return the tagged PDF with its number of pages.
+    """Lay out `job.html` and return the tagged PDF with its number of pages: PDF/UA-1, or
+    for the press PDF/X-4 with the output intent of the page's `--press` colour profile.
 
     Raises RenderError when the page asks for a file outside `job.allowed_dirs` or a file
     that does not exist (a missing font, image or stylesheet).
@@ -78,8 +90,15 @@ def write_pdf(job: PdfJob) -> RenderedPdf:
     try:
         base_url = f"file://{VIRTUAL_ROOT}/{job.base_dir.relative_to(job.root).as_posix()}/"
         html = HTML(string=job.html, base_url=base_url, url_fetcher=fetcher)
-        document = html.render(pdf_variant=PDF_VARIANT, font_config=FontConfiguration())
-        return RenderedPdf(document.write_pdf(pdf_variant=PDF_VARIANT), len(document.pages))
+        if job.for_press:
+            options: dict[str, Any] = {"pdf_variant": PRESS_VARIANT, "pdf_tags": True,
+                                       "output_intent": PRESS_PROFILE}
+            finisher = _press_finisher(job)
+        else:
+            options, finisher = {"pdf_variant": PDF_VARIANT}, None
+        document = html.render(font_config=FontConfiguration(), **options)
+        return RenderedPdf(document.write_pdf(finisher=finisher, **options),
+                           len(document.pages))
     except _RefusedResource as refused:
         raise RenderError(job.source, None, str(refused)) from None
     finally:
@@ -87,6 +106,32 @@ def write_pdf(job: PdfJob) -> RenderedPdf:
         for message in warnings.messages:
             logging.getLogger("leaflets").warning("%s: WeasyPrint: %s", shown_path(
                 job.output, job.root), message)
+
+
+def _press_finisher(job: PdfJob) -> Any:
+    """What WeasyPrint leaves to do in a PDF/X-4 file before it is written."""
+    import pydyf
+
+    def finish(document: Any, pdf: Any) -> None:
+        intents = pdf.catalog.get("OutputIntents")
+        if not intents:
+            raise RenderError(job.source, None, "the print profile's stylesheet names no "
+                              f"{PRESS_PROFILE} colour profile: the PDF/X file would have "
+                              "no output intent")
+        # Preflight tools identify the condition by its registered name.
+        intents[0]["OutputConditionIdentifier"] = pydyf.String(PRESS_CONDITION)
+        intents[0]["OutputCondition"] = intents[0]["Info"]
+        intents[0]["RegistryName"] = pydyf.String("http://www.color.org")
+        # WeasyPrint gives the XMP a random document ID, so that the same sources would
+        # never give the same bytes; the file's own name identifies it as well.
+        number = int(pdf.catalog["Metadata"].split()[0])
+        metadata = pdf.objects[number]
+        name = shown_path(job.output, job.root)
+        identifier = f"xmp.did:{uuid.uuid5(uuid.NAMESPACE_URL, f'leaflets:{name}')}"
+        metadata.stream = [re.sub(rb"xmp\.did:[0-9a-f-]+", identifier.encode(), part)
+                           for part in metadata.stream]
+
+    return finish
 
 
 class _RefusedResource(BaseException):

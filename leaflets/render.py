@@ -9,6 +9,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 import jinja2
 import segno
@@ -144,15 +145,20 @@ class Renderer:
         return self.templates_read[template_name]
 
     def leaflet(self, markup: Markup, stylesheets: list[str], record: DocumentRecord,
-                languages: tuple[str, ...]) -> str:
+                languages: tuple[str, ...], for_press: bool = False) -> str:
         """The HTML page of one leaflet, for WeasyPrint; `languages` are those the leaflet
-        exists in."""
+        exists in. `for_press`: the print shop's page, with its slug line and a QR code in
+        black ink."""
         online_url = self.online_url(markup.document.slug)
         return self.page("leaflet.html", document=markup.document, body=SafeHtml(markup.html),
-                         stylesheets=stylesheets, record=record,
-                         qr=qr_code_data_url(online_url),
+                         stylesheets=stylesheets, record=record, slug_line=for_press,
+                         qr=qr_code_data_url(online_url, black_ink=for_press),
                          other_languages=[code for code in languages if code != self.lang],
                          online_url=online_url)
+
+    def booklet_note(self, stylesheets: list[str]) -> str:
+        """The HTML page of the printing note laid over a booklet's first sheet."""
+        return self.page("booklet_note.html", stylesheets=stylesheets)
 
     def book(self, chapters: list[BookChapter], stylesheets: list[str],
              modified: datetime.date) -> str:
@@ -226,9 +232,18 @@ def feedback_link(address: str) -> SafeHtml:
     return SafeHtml(f'<a href="{escape(href)}">{printed_address(address)}</a>')
 
 
-def qr_code_data_url(address: str) -> str:
-    """A QR code of `address` as an SVG data: URL, quiet zone included."""
-    return segno.make(address, error="m").svg_data_uri(scale=1, border=4)
+def qr_code_data_url(address: str, black_ink: bool = False) -> str:
+    """A QR code of `address` as an SVG data: URL, quiet zone included; `black_ink`: drawn
+    in the press's black (CMYK) rather than the screen's."""
+    url = segno.make(address, error="m").svg_data_uri(scale=1, border=4)
+    if black_ink:
+        # segno knows only screen colours. Its one path is stroked; no fill is set either,
+        # which WeasyPrint would otherwise set in RGB.
+        screen_black = quote("stroke='#000'", safe="")
+        assert url.count(screen_black) == 1, url[:200]
+        url = url.replace(screen_black, quote("fill='none' stroke='device-cmyk(0 0 0 1)'",
+                                              safe=""))
+    return url
 
 
 def own_language_name(code: str) -> str:

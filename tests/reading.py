@@ -20,8 +20,9 @@ NS = {"opf": "http://www.idpf.org/2007/opf", "dc": "http://purl.org/dc/elements/
 
 
 def pdf_pages_text(path: Path) -> list[str]:
-    """The text of each page, as pypdf extracts it (U+202F and U+00A0 kept)."""
-    return [page.extract_text() for page in PdfReader(path).pages]
+    """The text of each page, as pypdf extracts it (U+202F and U+00A0 kept; a compound's
+    non-breaking hyphens, which look like hyphens, read as hyphens)."""
+    return [page.extract_text().replace("\u2011", "-") for page in PdfReader(path).pages]
 
 
 @dataclass(frozen=True)
@@ -34,11 +35,14 @@ class TextRun:
     size: float  # points
 
 
-def pdf_text_runs(path: Path) -> list[list[TextRun]]:
-    """The text runs of each page, with their position and font size in points."""
+def pdf_text_runs(path: Path, whole_sheet: bool = False) -> list[list[TextRun]]:
+    """The text runs of each page, with their position and font size in points: those on
+    the trimmed page that a reader holds, or with `whole_sheet` every one (a print shop's
+    slug line outside the trim, text run off the page)."""
     pages = []
     for page in PdfReader(path).pages:
         runs: list[TextRun] = []
+        trim = page.trimbox
 
         def visit(text, cm, tm, font, font_size, runs=runs):
             if not text.strip():
@@ -46,10 +50,12 @@ def pdf_text_runs(path: Path) -> list[list[TextRun]]:
             x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
             y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
             scale = math.hypot(tm[2] * cm[0] + tm[3] * cm[2], tm[2] * cm[1] + tm[3] * cm[3])
-            runs.append(TextRun(text, x, y, font_size * scale))
+            runs.append(TextRun(text.replace("\u2011", "-"), x, y, font_size * scale))
 
         page.extract_text(visitor_text=visit)
-        pages.append(runs)
+        pages.append(runs if whole_sheet else [
+            run for run in runs if float(trim.left) <= run.x <= float(trim.right)
+            and float(trim.bottom) <= run.y <= float(trim.top)])
     return pages
 
 
@@ -144,3 +150,10 @@ class Epub:
 
     def text(self, href: str) -> str:
         return "".join(self.xhtml(href).itertext())
+
+
+def pdf_lines(path: Path) -> list[list[str]]:
+    """The lines of each page as pypdf reads them, top to bottom (the spaces between
+    pieces of text drawn apart restored)."""
+    return [[line.strip() for line in text.splitlines() if line.strip()]
+            for text in pdf_pages_text(path)]

@@ -39,7 +39,7 @@ def test_pyproject_declares_every_distribution_the_package_imports():
 # own layer or from those below, never above.
 LAYERS = [
     ("sources", {"errors", "files", "inputs", "characters", "config", "content", "languages"}),
-    ("text", {"typography", "sanitise", "markup", "blocks", "readability"}),
+    ("text", {"typography", "breaks", "sanitise", "markup", "blocks", "readability"}),
     ("translation", {"catalogs", "terminology", "structure", "translation", "status",
                      "new_language", "project", "release"}),
     ("kinds of output", {"render", "pdf", "imposition", "epub", "cover", "outputs"}),

@@ -1,14 +1,16 @@
 """The print profiles on the real publication's outputs: the print shop's PDF, the booklet,
 large print and the whole book; what the pages look like to a reader."""
 
+import itertools
 import re
 import subprocess
+from collections import Counter
 
 import pytest
 from conftest import make_project, recorded_outputs, run_cli
 from PIL import Image
 from pypdf import PdfReader
-from reading import pdf_figure_alts, pdf_pages_text, pdf_text_runs
+from reading import pdf_figure_alts, pdf_fonts, pdf_lines, pdf_pages_text, pdf_text_runs
 
 MM = 72 / 25.4
 LEAFLETS = ["algoradiologie", "articulations-tendons", "colonne-vertebrale", "endometriose",
@@ -76,8 +78,133 @@ def test_print_profile_draws_crop_marks_beyond_the_bleed_and_the_band_into_it(di
     # The title band runs into the bleed to its edge, and no further.
     first = render(path, 1, dpi=144)
     top_of_bleed = round(margin - bleed)
-    assert first.getpixel((first.width // 2, top_of_bleed + 2)) == (11, 79, 108)
+    band = first.getpixel((first.width // 2, round(margin + 10 * MM * scale)))
+    red, _, blue = band
+    assert blue > red + 40 and max(band) < 130, band  # the dark blue of the band
+    assert first.getpixel((first.width // 2, top_of_bleed + 2)) == band
     assert first.getpixel((first.width // 2, top_of_bleed - 3)) == (255, 255, 255)
+
+
+def readable(title):
+    """A bookmark's title as a reader reads it: a compound's non-breaking hyphens (U+2011,
+    that look like hyphens) as hyphens."""
+    return title.replace("\u2011", "-")
+
+
+def colours_painted(reader, page):
+    """Every colour `page` paints with, as (colour space, operands), text apart: the fill
+    colour of each text-showing operator, and the fill and stroke colours of the rest."""
+    from pypdf.generic import ContentStream
+
+    spaces = page["/Resources"].get_object().get("/ColorSpace")
+    spaces = spaces.get_object() if spaces else {}
+    text, graphics = [], []
+    state = {"fill": ("/DeviceGray", (0,)), "stroke": ("/DeviceGray", (0,))}
+    saved = []
+    device = {b"rg": "/DeviceRGB", b"g": "/DeviceGray", b"k": "/DeviceCMYK"}
+    for operands, operator in ContentStream(page.get_contents(), reader).operations:
+        if operator == b"q":
+            saved.append(dict(state))
+        elif operator == b"Q":
+            state = saved.pop()
+        elif operator.lower() in device:
+            key = "fill" if operator.islower() else "stroke"
+            state[key] = (device[operator.lower()], tuple(float(v) for v in operands))
+        elif operator in (b"cs", b"CS"):
+            name = str(operands[0])
+            named = spaces.get(name)
+            if named is not None:  # a resource: its family and, for a separation, its name
+                named = named.get_object()
+                name = f"{named[0]}:{named[1]}" if str(named[0]) == "/Separation" else \
+                    str(named[0])
+            state["fill" if operator == b"cs" else "stroke"] = (name, ())
+        elif operator in (b"scn", b"sc", b"SCN", b"SC"):
+            key = "fill" if operator.islower() else "stroke"
+            state[key] = (state[key][0], tuple(float(v) for v in operands))
+        elif operator in (b"Tj", b"TJ", b"'", b'"'):
+            text.append(state["fill"])
+        elif operator in (b"f", b"F", b"f*", b"B", b"B*", b"b", b"b*"):
+            graphics.append(state["fill"])
+        if operator in (b"S", b"s", b"B", b"B*", b"b", b"b*"):
+            graphics.append(state["stroke"])
+    return text, graphics
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_print_pdfs_are_pdf_x4_for_coated_offset_with_an_embedded_profile(dist, lang):
+    from conftest import REPO
+
+    profile = (REPO / "styles" / "icc" / "coated-fogra39.icc").read_bytes()
+    for slug in LEAFLETS:
+        path = dist / lang / f"{slug}.print.pdf"
+        reader = PdfReader(path)
+        root = reader.trailer["/Root"]
+        assert float(reader.pdf_header.removeprefix("%PDF-")) >= 1.6, path.name
+        xmp = reader.xmp_metadata.stream.get_data().decode()
+        assert "<pdfxid:GTS_PDFXVersion>PDF/X-4</pdfxid:GTS_PDFXVersion>" in xmp, path.name
+        assert reader.metadata["/Trapped"] == "/False" and reader.metadata.title
+        assert len(reader.trailer["/ID"]) == 2
+        intents = root["/OutputIntents"]
+        assert len(intents) == 1
+        intent = intents[0].get_object()
+        assert intent["/S"] == "/GTS_PDFX"
+        assert intent["/OutputConditionIdentifier"] == "FOGRA39"
+        embedded = intent["/DestOutputProfile"].get_object()
+        data = embedded.get_data()
+        # An output profile (prtr) of CMYK to Lab, with four components: the press's.
+        assert (data[12:16], data[16:20], data[20:24]) == (b"prtr", b"CMYK", b"Lab ")
+        assert embedded["/N"] == 4 and data[128:] == profile[128:]
+        for page in reader.pages:
+            trim, bleed, media = page.trimbox, page.bleedbox, page.mediabox
+            assert "/TrimBox" in page and "/BleedBox" in page
+            assert float(media.left) <= float(bleed.left) <= float(trim.left)
+            assert float(trim.top) <= float(bleed.top) <= float(media.top)
+            # PDF/X allows no annotation (a link) on the page, inside the bleed.
+            assert "/Annots" not in page, path.name
+        fonts = pdf_fonts(path)
+        assert fonts and all(font["embedded"] for font in fonts), path.name
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_print_pdfs_paint_in_cmyk_text_in_black_ink_and_marks_on_every_plate(dist, lang):
+    for slug in LEAFLETS:
+        path = dist / lang / f"{slug}.print.pdf"
+        reader = PdfReader(path)
+        text_colours, graphics_colours = Counter(), Counter()
+        for page in reader.pages:
+            text, graphics = colours_painted(reader, page)
+            text_colours.update(text)
+            graphics_colours.update(graphics)
+            # No image could bring its own RGB either: the QR code is drawn, not pictured.
+            xobjects = page["/Resources"].get_object().get("/XObject") or {}
+            for xobject in xobjects.values():
+                assert xobject.get_object().get("/Subtype") != "/Image", path.name
+        # Every colour is one the press prints: CMYK, or the registration colour of the marks.
+        for space, _ in text_colours + graphics_colours:
+            assert space in ("/DeviceCMYK", "/Separation:/All"), (path.name, space)
+        # Body text in black ink alone, not a four-colour black.
+        (commonest, _), *_ = text_colours.most_common(1)
+        assert commonest == ("/DeviceCMYK", (0, 0, 0, 1)), (path.name, text_colours)
+        # Crop marks on every plate, so that each plate can be trimmed to them.
+        assert graphics_colours[("/Separation:/All", (1,))] == 8 * len(reader.pages), path.name
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_print_pdfs_say_which_file_they_are_in_a_slug_line_outside_the_trim(dist, lang):
+    from conftest import REPO
+
+    for slug in LEAFLETS:
+        path = dist / lang / f"{slug}.print.pdf"
+        head = (REPO / "content" / lang / f"{slug}.md").read_text().split("---")[1]
+        updated = re.search(r"^updated: *['\"]?([\d-]+)", head, re.M).group(1)
+        reader = PdfReader(path)
+        for page, runs in zip(reader.pages, pdf_text_runs(path, whole_sheet=True), strict=True):
+            slug_runs = [run for run in runs if run.y < float(page.trimbox.bottom)]
+            line = "".join(run.text for run in sorted(slug_runs, key=lambda run: run.x))
+            assert line.startswith(f"{slug}.print.pdf · {lang} · "), (path.name, line)
+            assert updated in line and "PDF/X-4, FOGRA39" in line, (path.name, line)
+            for run in slug_runs:  # beyond the bleed, on the sheet
+                assert float(page.mediabox.bottom) < run.y < float(page.bleedbox.bottom)
 
 
 def half_page_numbers(path, total):
@@ -125,6 +252,32 @@ def test_booklet_sheets_keep_5mm_white_at_every_edge_and_show_where_to_fold(dist
             fold = [pixels[x, y] for x in range(width // 2 - 1, width // 2 + 2)
                     for y in range(edge, edge + round(6 * dpi / 25.4))]
             assert any(pixel != (255, 255, 255) for pixel in fold), (slug, number)
+
+
+@pytest.mark.parametrize("lang, note", [
+    ("fr", "Pour imprimer ce livret : recto verso, retournement sur le bord court. Pliez "
+           "ensuite les feuilles au milieu."),
+    ("en", "To print this booklet: double-sided, flip on the short edge. Then fold the "
+           "sheets in the middle."),
+])
+def test_booklet_says_how_to_print_it_in_the_first_sheets_margin(dist, lang, note):
+    for slug in LEAFLETS:
+        path = dist / lang / f"{slug}.booklet.pdf"
+        sheets = pdf_text_runs(path)
+        height = float(PdfReader(path).pages[0].mediabox.height)
+        width = float(PdfReader(path).pages[0].mediabox.width)
+        # Above the pages' text (their top margin is 16 mm), in the left half of the sheet.
+        margin = [run for run in sheets[0] if run.y > height - 16 * MM]
+        assert all(run.x < width / 2 for run in margin)
+        lines = {}
+        for run in margin:
+            lines.setdefault(round(run.y), []).append(run)
+        text = " ".join("".join(run.text for run in sorted(line, key=lambda r: r.x)).strip()
+                        for _, line in sorted(lines.items(), reverse=True))
+        assert plain_words(text) == note, (slug, text)
+        assert all(run.size >= 10 - 0.01 for run in margin)
+        for sheet in sheets[1:]:  # said once
+            assert not [run for run in sheet if run.y > height - 16 * MM], slug
 
 
 def test_booklet_of_more_pages_adds_blanks_to_a_multiple_of_four(tmp_path):
@@ -189,6 +342,151 @@ def test_a_title_never_ends_with_one_word_alone_on_its_line(dist, lang):
         assert len(re.findall(r"[^\s\u00a0]+", last)) >= 2, (path.name, last)
 
 
+def source_compounds():
+    """Every hyphenated compound the publication's sources write, in any language: the
+    content, the catalogs, the templates and the publication file ("Posez-lui")."""
+    from conftest import REPO
+
+    files = [*(REPO / "content").rglob("*.md"), *(REPO / "locales").rglob("*.po"),
+             *(REPO / "templates").glob("*"), REPO / "publication.yml"]
+    text = "\n".join(path.read_text() for path in files).replace("\u2019", "'")
+    return {match.lower() for match in re.findall(r"\w+(?:-\w+)+", text)}
+
+
+def line_end_breaks(path):
+    """(word before the line's final hyphen, word starting the next line, the next line)
+    of every line of `path` that ends with a hyphen after a letter."""
+    breaks = []
+    for lines in pdf_lines(path):
+        for line, following in itertools.pairwise(lines):
+            ending = re.search(r"(\w+)-$", line)
+            starting = re.match(r"\w+", following)
+            if ending and starting:
+                breaks.append((ending.group(1), starting.group(), following))
+    return breaks
+
+
+def unimposed_pdfs(dist, lang):
+    return [path for path in sorted((dist / lang).glob("*.pdf"))
+            if not path.name.endswith(".booklet.pdf")]  # the same pages as <doc>.pdf
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_no_line_of_any_pdf_ends_inside_a_hyphenated_compound_of_the_source(dist, lang):
+    # "Posez-/lui" or "image-/guided" reads as a word cut in two.
+    compounds = source_compounds()
+    assert {"posez-lui", "est-à-dire", "image-guided"} <= compounds
+    parts = {(a, b) for compound in compounds
+             for a, b in zip(compound.split("-"), compound.split("-")[1:], strict=False)}
+    for path in unimposed_pdfs(dist, lang):
+        for before, after, _ in line_end_breaks(path):
+            assert (before.lower(), after.lower()) not in parts, (path.name, before, after)
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_no_paragraph_ends_with_a_hyphenated_stub_alone_on_its_last_line(dist, lang):
+    # "herniec-/tomy." or "profes-/seur.": the paragraph's last word is never hyphenated.
+    for path in unimposed_pdfs(dist, lang):
+        for before, _after, following in line_end_breaks(path):
+            alone = re.fullmatch(r"\w+[\u00a0\u202f ]?[.!?;:)»\u201d]*", following)
+            assert not alone, (path.name, f"{before}-", following)
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_hyphenation_breaks_the_languages_exceptions_only_where_marked(dist, lang):
+    from leaflets.languages import rules_for
+
+    exceptions = {entry.replace("·", ""): {len(part) for part in re.findall(
+        r"(?=((?:[^·]+·)+))", entry) for part in [part.replace("·", "")]}
+        for entry in rules_for(lang).hyphenation}
+    assert lang == "fr" or "osteoarthritis" in exceptions
+    seen = 0
+    for path in unimposed_pdfs(dist, lang):
+        for before, after, _ in line_end_breaks(path):
+            word = (before + after).lower()
+            if word in exceptions:
+                seen += 1
+                assert len(before) in exceptions[word], (path.name, f"{before}-{after}")
+    assert lang == "fr" or seen  # the English pages do break such words, where allowed
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_no_line_stops_after_one_short_word_in_mid_sentence(dist, lang):
+    # WeasyPrint 70 once broke "These / procedures can help..." and "In the / lower / back"
+    # where an inline element followed (breaks.py works around it).
+    import itertools
+    import statistics
+
+    for path in unimposed_pdfs(dist, lang):
+        for lines in pdf_lines(path):
+            if len(lines) < 5:
+                continue
+            usual = statistics.median(len(line) for line in lines if len(line) > 3)
+            for line, following in itertools.pairwise(lines):
+                alone = re.fullmatch(r"[^\W\d_][\w'\u2019]{0,7}", line)
+                assert not (alone and usual > 40 and re.match(r"[^\W\d_]", following) and
+                            following[0].islower()), (path.name, line, following[:40])
+
+
+def markdown_lists(text):
+    """The lists of a Markdown text, each as its items' plain words."""
+    lists, current = [], []
+    for line in [*text.splitlines(), ""]:
+        item = re.match(r"\s*(?:[-*]|\d+\.)\s+(.*)", line)
+        if item:
+            current.append(re.sub(r"\]\([^)]*\)|[*_\[\]]", "", item.group(1)))
+        elif line.strip() and current and line.startswith("  "):
+            continue  # an item's continued line
+        else:
+            if current:
+                lists.append(current)
+            current = []
+    return lists
+
+
+def plain_words(text):
+    text = text.replace("\u2019", "'").replace("\u00a0", " ").replace("\u202f", " ")
+    return re.sub(r"\s+", " ", text).strip()
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+@pytest.mark.parametrize("profile", ["", ".print", ".large"])
+def test_a_list_of_three_items_or_fewer_is_never_split_across_pages(dist, lang, profile):
+    from conftest import REPO
+
+    checked = 0
+    for slug in LEAFLETS:
+        text = (REPO / "content" / lang / f"{slug}.md").read_text().split("---", 2)[2]
+        pages = [plain_words(page) for page in pdf_pages_text(dist / lang /
+                                                               f"{slug}{profile}.pdf")]
+        for items in markdown_lists(text):
+            if len(items) > 3:
+                continue
+            starts = [" ".join(plain_words(item).split()[:4]) for item in items]
+            assert any(all(start in page for start in starts) for page in pages), \
+                (slug, profile, starts)
+            checked += 1
+    assert checked >= 3
+
+
+@pytest.mark.parametrize("lang, caption, address", [
+    ("fr", "Scannez pour lire en ligne", "En ligne : https://"),
+    ("en", "Scan to read online", "Online: https://"),
+])
+@pytest.mark.parametrize("profile", ["", ".print", ".large"])
+def test_the_lines_about_a_leaflet_stay_together_at_its_end(dist, lang, caption, address,
+                                                            profile):
+    # Large print once left "Online: ..." alone on a last page, and a QR code apart from its
+    # caption.
+    for slug in LEAFLETS:
+        pages = [plain_words(page) for page in pdf_pages_text(dist / lang /
+                                                               f"{slug}{profile}.pdf")]
+        about = [page for page in pages if caption in page]
+        assert len(about) == 1 and address in about[0], (slug, profile)
+        assert about[0] in pages[-2:], (slug, profile)
+        assert len(pages[-1].split()) > 12, (slug, profile, pages[-1])  # never a stray line
+
+
 # Heading sizes (points) per profile, from leaflet.css and large.css.
 HEADING_SIZES = {"": (15, 13), ".print": (15, 13), ".large": (24, 20)}
 FOOTER_ZONE = {"": 18 * MM, ".print": 18 * MM, ".large": 24 * MM}
@@ -201,8 +499,10 @@ def test_no_page_ends_with_a_heading_and_no_text_leaves_the_page(dist, lang, pro
         path = dist / lang / f"{slug}{profile}.pdf"
         box = PdfReader(path).pages[0].trimbox
         width, height = float(box.width), float(box.height)
-        pages = pdf_text_runs(path)
+        pages = pdf_text_runs(path, whole_sheet=True)
         for number, runs in enumerate(pages, start=1):
+            # The print shop's slug line lies below the trim, beyond the bleed, on purpose.
+            runs = [run for run in runs if not (profile == ".print" and run.y < -3 * MM)]
             for run in runs:
                 assert 0 <= run.x < width and 0 < run.y < height, (slug, number, run)
             body = [run for run in runs if run.y > FOOTER_ZONE[profile]]
@@ -249,7 +549,7 @@ def test_whole_book_has_contents_with_true_page_numbers_and_bookmarks(dist, lang
     reader = PdfReader(path)
     outline = [item for item in reader.outline if not isinstance(item, list)]
     # A bookmark shows the title as set, its last two words held by a no-break space.
-    titles = [item.title.replace("\u00a0", " ") for item in outline]
+    titles = [readable(item.title).replace("\u00a0", " ") for item in outline]
     pages = pdf_pages_text(path)
     contents = pages[0]
     for slug in LEAFLETS:
@@ -284,11 +584,11 @@ def test_the_book_opens_each_chapter_on_a_right_hand_page_under_running_heads(di
     chapter_pages = {}
     # The last page, the reminder and the department's box, belongs to no chapter.
     assert REMINDERS[lang] in pages[-1] and not any(
-        " ".join(item.title.split()) in pages[-1] for item in chapters)
+        " ".join(readable(item.title).split()) in pages[-1] for item in chapters)
     for start, end in zip(openers, [*openers[1:], len(pages)], strict=True):
         chapter_pages[start] = range(start, end)
     for opener, numbers in chapter_pages.items():
-        title = next(item.title for item in chapters
+        title = next(readable(item.title) for item in chapters
                      if reader.get_destination_page_number(item) + 1 == opener)
         for number in numbers:
             text = pages[number - 1]

@@ -39,6 +39,6 @@ def make(making: Making) -> Output:
     html = making.renderers.get(project, lang).book(
         chapters, stylesheets(publication, folder, ("book.css",)),
         source_date(project, lang).date())
-    rendered = write_pdf(pdf_job(publication, html, folder / f"{publication.book.slug}.md",
+    rendered = write_pdf(pdf_job(publication, html, lang, folder / f"{publication.book.slug}.md",
                                  making.target.output))
     return Output(rendered.data, rendered.pages)

@@ -1,7 +1,8 @@
 """A leaflet as a PDF, in each of its profiles (how one leaflet is laid out for each use):
 
 - screen: A5, to download and read on screen (dist/LANG/<doc>.pdf);
-- print: A5 trim with 3 mm bleed and crop marks, for a print shop (<doc>.print.pdf);
+- print: PDF/X-4 for a print shop, A5 trim with 3 mm bleed, crop marks and a slug line
+  (<doc>.print.pdf);
 - booklet: the screen pages imposed two-up on A4 landscape in saddle-stitch order, to print
   double-sided on an office printer and fold (<doc>.booklet.pdf);
 - large: A4, 16 pt text and more, for readers with low vision (<doc>.large.pdf).
@@ -9,6 +10,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -28,14 +30,16 @@ class Profile:
     suffix: str  # before ".pdf" in the output's name
     stylesheets: tuple[str, ...]  # under styles/, after leaflet.css
     imposed: bool = False  # the A5 pages put two-up on A4 sheets
-    crop_marks: bool = False  # drawn outside the bleed that the profile's stylesheet sets
+    # For a print shop: PDF/X-4 in the press's colours, crop marks drawn outside the bleed
+    # that the profile's stylesheet sets, and a slug line.
+    for_press: bool = False
     # The leaflet's `pages:` budget counts A5 pages; the A4 large print has its own count.
     budgeted: bool = True
 
 
 PROFILES = {
     "screen": Profile("screen", "", ()),
-    "print": Profile("print", ".print", ("print.css",), crop_marks=True),
+    "print": Profile("print", ".print", ("print.css",), for_press=True),
     "booklet": Profile("booklet", ".booklet", (), imposed=True),
     "large": Profile("large", ".large", ("large.css",), budgeted=False),
 }
@@ -67,7 +71,7 @@ def facts(project: Project, target: Target) -> list[str]:
 def make(making: Making) -> Output:
     """One leaflet PDF. A booklet imposes the leaflet's screen PDF when it is already made
     (`making.needed`), rather than laying the pages out again."""
-    from ..imposition import add_crop_marks, impose_booklet
+    from ..imposition import impose_booklet, prepare_for_press
 
     profile = PROFILES[making.target.variant]
     if profile.imposed:
@@ -75,11 +79,12 @@ def make(making: Making) -> Output:
         renderer = making.renderers.get(making.project, making.target.lang)
         title = renderer.plain(making.project.document(making.target.lang,
                                                        making.target.slug).title)
-        data, pages = impose_booklet(screen, making.target.lang, title)
+        data, pages = impose_booklet(screen, making.target.lang, title,
+                                     _printing_note(making).data)
         return Output(data, pages)
     rendered = _lay_out(making, profile)
-    if profile.crop_marks:
-        return Output(add_crop_marks(rendered.data), rendered.pages)
+    if profile.for_press:
+        return Output(prepare_for_press(rendered.data), rendered.pages)
     return Output(rendered.data, rendered.pages)
 
 
@@ -94,5 +99,18 @@ def _lay_out(making: Making, profile: Profile) -> RenderedPdf:
     html = making.renderers.get(project, target.lang).leaflet(
         markup, stylesheets=stylesheets(publication, document.path.parent, profile.stylesheets),
         record=document_record(project, target.lang, target.slug),
-        languages=project.languages_of(target.slug))
-    return write_pdf(pdf_job(publication, html, document.path, target.output))
+        languages=project.languages_of(target.slug), for_press=profile.for_press)
+    return write_pdf(pdf_job(publication, html, target.lang, document.path, target.output,
+                             for_press=profile.for_press))
+
+
+def _printing_note(making: Making) -> RenderedPdf:
+    """A sheet with nothing but the booklet's printing note, in the leaflet's language."""
+    from ..pdf import pdf_job, write_pdf
+
+    project, target = making.project, making.target
+    publication = project.publication
+    source = project.markup(target.lang, target.slug).document.path
+    html = making.renderers.get(project, target.lang).booklet_note(
+        [os.path.relpath(publication.styles_dir / "booklet.css", source.parent)])
+    return write_pdf(pdf_job(publication, html, target.lang, source, target.output))
