@@ -77,10 +77,17 @@ class BuildState:
         return self.dist / STATE_FILE
 
     def record(self, name: str, record: OutputRecord) -> None:
-        """Record output `name`, whose file is already whole on disk."""
+        """Record output `name`, whose file is already whole on disk. The plans that list it
+        no longer hold: it was made from another input than theirs (a build of one
+        language, then the source put back, must not leave that language's outputs
+        standing as current)."""
         self.outputs[name] = record
         self._write("INSERT OR REPLACE INTO outputs VALUES (?, ?, ?, ?, ?)",
                     (name, record.key, record.sha256, record.pages, json.dumps(record.reads)))
+        for options in [options for options, plan in self.plans.items()
+                        if name in plan.outputs]:
+            del self.plans[options]
+            self._write("DELETE FROM plans WHERE options = ?", (options,))
 
     def forget(self, name: str) -> None:
         """Take output `name` out of the record (its file is gone, or going)."""

@@ -6,7 +6,8 @@ import subprocess
 import sys
 
 import pytest
-from conftest import REPO, edit, make_project, outputs, run_cli
+from conftest import REPO, edit, flat, make_project, outputs, run_cli
+from reading import pdf_pages_text
 
 EVERYTHING = 20  # the minimal fixture: 2 languages x (2 leaflets x 4 profiles + book PDF + EPUB)
 
@@ -85,6 +86,20 @@ def test_changing_a_french_paragraph_of_a_draft_translation_leaves_the_english_a
 def test_changing_an_english_paragraph_remakes_only_that_documents_english_outputs(project):
     edit(project / "content" / "en" / "seconde.md", "they know you", "they know you well")
     assert rebuilt(run_cli(project)) == sorted(leaflet("en", "seconde") + books("en"))
+
+
+def test_an_output_made_by_a_narrower_build_is_made_again_once_its_source_is_put_back(project):
+    # A build of English alone, from an edited text, then the text put back: the full build
+    # must not take the English leaflet made from the edit for current.
+    english = project / "content" / "en" / "seconde.md"
+    original = english.read_text(encoding="utf-8")
+    edit(english, "they know you", "they know you well")
+    assert rebuilt(run_cli(project, "--lang", "en", "--profile", "screen",
+                           "--format", "pdf")) == ["en/seconde.pdf"]
+    english.write_text(original, encoding="utf-8")
+    assert rebuilt(run_cli(project)) == ["en/seconde.pdf"]
+    assert "know you well" not in flat(" ".join(pdf_pages_text(project / "dist" / "en" /
+                                                                "seconde.pdf")))
 
 
 @pytest.mark.parametrize("sheet, expected", [
