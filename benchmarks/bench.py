@@ -119,7 +119,7 @@ for lang in publication.languages:
         html = renderer.leaflet(markup, stylesheets(publication, document.path.parent, ()),
                                 document_record(project, lang, document.slug),
                                 project.languages_of(document.slug))
-        pages.append(pdf_job(publication, html, document.path, document.path))
+        pages.append(pdf_job(publication, html, lang, document.path, document.path))
 from leaflets.pdf import _project_fetcher, VIRTUAL_ROOT
 started = time.perf_counter()
 for job in pages:
