@@ -217,10 +217,17 @@ def _new_language(args: argparse.Namespace, root: Path, stdout: TextIO) -> int:
     added = add_language(root, args.code)
     print(f"added {added.code} ({added.name}, {added.own_name}) to publication.yml",
           file=stdout)
+    if added.right_to_left:
+        print(f"{added.code} is written right to left: added to languages.rtl", file=stdout)
     for change in added.catalogs:
         print(f"{change.action:9} {shown_path(change.path, root)}", file=stdout)
-    print(f"{added.documents} documents to translate into content/{added.code}/: "
-          "`build.py status` shows them", file=stdout)
+    print("next steps:\n"
+          f"  1. translate locales/{added.code}/LC_MESSAGES/messages.po (the pages' labels) "
+          "and terminology.po (the key terms), in Poedit or any PO editor\n"
+          f"  2. translate the {added.documents} documents into content/{added.code}/, each "
+          "with `review: draft` until a reviewer has checked it\n"
+          "  3. `build.py status` shows what is done, `build.py check` what to correct",
+          file=stdout)
     return 0
 
 

@@ -540,6 +540,21 @@ def _unbuildable(project: Project, targets: list[Target], options: BuildOptions,
             if blocker is not None:
                 refused[target] = RefusedOutput(blocker.finding.path, blocker.finding.line,
                                                 f"--release: {blocker.finding.message}")
+    for finding in findings:
+        if finding.rule != "font":
+            continue
+        # A character no bundled font has would print as a box or in a system font: the
+        # outputs that hold it are not made (a catalog's are all of its language's).
+        holding = [(lang, slug) for lang in publication.languages
+                   for slug in project.slugs_in(lang)
+                   if (document := project.contents.get(lang, slug)) is not None
+                   and document.path == finding.path]
+        for target in targets:
+            if target not in refused and (
+                    any(target.lang == lang and slug in target.documents
+                        for lang, slug in holding)
+                    or (not holding and target.lang in finding.path.parts)):
+                refused[target] = RefusedOutput(finding.path, finding.line, finding.message)
     for lang in dict.fromkeys(target.lang for target in targets):
         labels = untranslated_labels(publication, lang)
         marked = [slug for slug in project.slugs_in(lang)

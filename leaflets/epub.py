@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import io
 import mimetypes
+import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,10 +14,9 @@ from ebooklib import epub
 
 from .config import Publication
 from .errors import RenderError
-from .inputs import listed, note_read, read_input
+from .fonts import MAX_FONT_BYTES, BundledFont, bundled_fonts, drawn
+from .inputs import note_read, read_input
 from .markup import Heading, Image
-
-MAX_FONT_BYTES = 16 * 1024 * 1024  # a font with the whole of a script's glyphs
 
 NAV_NAME = "nav.xhtml"
 COVER_PAGE = "cover.xhtml"
@@ -58,12 +58,17 @@ def make_epub(publication: Publication, lang: str, texts: BookTexts, chapters: l
     if publication.direction(lang) == "rtl":
         book.set_direction("rtl")
     styles = publication.styles_dir
-    for css in ("epub.css", "fonts.css"):
-        book.add_item(epub.EpubItem(uid=css.replace(".", "-"), file_name=f"styles/{css}",
-                                    media_type="text/css",
-                                    content=read_input(styles / css, publication.root,
-                                                       RenderError)))
-    for index, font in enumerate(listed(styles / "fonts", "*.ttf")):
+    text = "".join([nav_xhtml, cover_xhtml, *(chapter.xhtml for chapter in chapters)])
+    fonts = _fonts_used(bundled_fonts(styles / "fonts", publication.root), text)
+    book.add_item(epub.EpubItem(uid="epub-css", file_name="styles/epub.css",
+                                media_type="text/css",
+                                content=read_input(styles / "epub.css", publication.root,
+                                                   RenderError)))
+    fonts_css = read_input(styles / "fonts.css", publication.root, RenderError).decode()
+    book.add_item(epub.EpubItem(uid="fonts-css", file_name="styles/fonts.css",
+                                media_type="text/css",
+                                content=_faces_of(fonts_css, fonts).encode()))
+    for index, font in enumerate(fonts):
         book.add_item(epub.EpubItem(uid=f"font-{index}", file_name=f"styles/fonts/{font.name}",
                                     media_type="font/ttf",
                                     content=read_input(font, publication.root, RenderError,
@@ -99,6 +104,30 @@ def make_epub(publication: Publication, lang: str, texts: BookTexts, chapters: l
     epub.write_epub(buffer, book, {"mtime": modified, "raise_exceptions": True,
                                    "epub2_guide": False, "play_order": {"enabled": True}})
     return normalised_zip(buffer.getvalue(), modified, language=lang)
+
+
+def _fonts_used(fonts: list[BundledFont], text: str) -> list[Path]:
+    """The fonts the book embeds: the first font's family (the one every font-family list
+    names first) and every other font that has a character of `text` those do not have.
+    An English book does not carry the Arabic font."""
+    base = fonts[0].path.name.split("-")[0] if fonts else ""
+    chosen = [font for font in fonts if font.path.name.split("-")[0] == base]
+    covered = frozenset().union(*(font.characters for font in chosen))
+    needed = {ord(char) for char in text if drawn(char)} - covered
+    for font in fonts:
+        if font not in chosen and font.characters & needed:
+            family = font.path.name.split("-")[0]
+            chosen += [other for other in fonts if other.path.name.split("-")[0] == family
+                       and other not in chosen]
+    return sorted(font.path for font in chosen)
+
+
+def _faces_of(fonts_css: str, fonts: list[Path]) -> str:
+    """fonts.css without the @font-face rules of fonts the book does not embed."""
+    names = {path.name for path in fonts}
+    rules = re.split(r"(?=@font-face)", fonts_css)
+    return "".join(rule for rule in rules if not rule.startswith("@font-face") or
+                   any(f"fonts/{name}" in rule for name in names))
 
 
 def _page(uid: str, name: str, xhtml: str, properties: list[str] | None = None) -> epub.EpubItem:

@@ -66,27 +66,32 @@ def prepare_for_press(pdf: bytes) -> bytes:
     return output.getvalue()
 
 
-def saddle_stitch_order(pages: int) -> list[tuple[int | None, int | None]]:
+def saddle_stitch_order(pages: int, right_to_left: bool = False
+                        ) -> list[tuple[int | None, int | None]]:
     """The (left, right) page numbers of each sheet side, front then back, sheet by sheet;
-    None is a blank page added to reach a multiple of 4."""
+    None is a blank page added to reach a multiple of 4. A booklet read right to left is
+    bound on the right: each side mirrored, page 1 on the left half of the first."""
     total = -(-pages // 4) * 4
     sides = []
     for sheet in range(total // 4):
         low, high = 2 * sheet + 1, total - 2 * sheet
         sides.append((high, low))  # front: last page on the left, first on the right
         sides.append((low + 1, high - 1))  # back
+    if right_to_left:
+        sides = [(right, left) for left, right in sides]
     return [(left if left <= pages else None, right if right <= pages else None)
             for left, right in sides]
 
 
-def impose_booklet(pdf: bytes, lang: str, title: str, note: bytes) -> tuple[bytes, int]:
+def impose_booklet(pdf: bytes, lang: str, title: str, note: bytes,
+                   right_to_left: bool = False) -> tuple[bytes, int]:
     """The booklet PDF of an A5 PDF, and the A5 PDF's number of pages. The first page of
     `note`, a sheet as large as the booklet's, is laid over its first sheet: how to print
     it."""
     reader = PdfReader(io.BytesIO(pdf))
     width, height = A4_LANDSCAPE
     writer = PdfWriter()
-    for left, right in saddle_stitch_order(len(reader.pages)):
+    for left, right in saddle_stitch_order(len(reader.pages), right_to_left):
         sheet = PageObject.create_blank_page(width=width, height=height)
         for number, column in ((left, 0), (right, 1)):
             if number is None:

@@ -26,6 +26,11 @@ class TypographyRules:
     # Space between a number and its unit or %, and between groups of thousands.
     unit_space: str = NBSP
     thousands_space: str | None = None
+    # The language's own punctuation for the keyboard's, after a word: Arabic "؟" for "?".
+    punctuation: dict[str, str] = field(default_factory=dict)
+    # Digits the pages use, whatever the text was typed with: "latn" (0-9) turns the Arabic
+    # and Persian digits (U+0660-0669, U+06F0-06F9) into 0-9; "" leaves them.
+    digits: str = ""
 
 
 @dataclass(frozen=True)
@@ -95,6 +100,14 @@ LANGUAGES: dict[str, LanguageRules] = {
         hyphenation=("osteo·arthritis", "cortico·steroid", "cortico·steroids",
                      "cryo·neuro·lysis", "neuro·lysis", "endo·metriosis", "endo·metrium",
                      "hospi·talier", "catho·lique", "radio·logie")),
+    # Modern Standard Arabic as French hospitals' patients read it, Maghreb usage first:
+    # Western digits (CLDR's default for ar), « » quotes, the Arabic comma, semicolon and
+    # question mark; no hyphenation (no dictionary, and Arabic does not break words).
+    "ar": LanguageRules(
+        typography=TypographyRules(
+            double_quotes=("«", "»"), single_quotes=("\u201d", "\u201c"),
+            punctuation={",": "\u060c", ";": "\u061b", "?": "\u061f"}, digits="latn"),
+        plural_endings=()),
     "es": LanguageRules(
         typography=TypographyRules(double_quotes=("«", "»"), single_quotes=("\u201c", "\u201d")),
         plural_endings=("s", "es")),

@@ -28,6 +28,7 @@ class NewLanguage:
     own_name: str  # in the language itself
     catalogs: list[CatalogChange]
     documents: int  # to translate
+    right_to_left: bool  # CLDR's character order: added to languages.rtl
 
 
 def add_language(root: Path, code: str) -> NewLanguage:
@@ -45,7 +46,8 @@ def add_language(root: Path, code: str) -> NewLanguage:
     original = read_input_text(path, root, ConfigError)
     identifier = uuid.uuid5(uuid.NAMESPACE_URL, f"{publication.online_url}{code}/"
                                                 f"{publication.book.slug}")
-    edited = _with_language(path, original, code, f"urn:uuid:{identifier}")
+    right_to_left = locale.character_order == "right-to-left"
+    edited = _with_language(path, original, code, f"urn:uuid:{identifier}", right_to_left)
     # Everything is read and checked before anything is written: a problem anywhere (the
     # glossary, a catalog) leaves the project as it was, and the command can be run again.
     publication = load_publication(root, edited)
@@ -56,21 +58,25 @@ def add_language(root: Path, code: str) -> NewLanguage:
     return NewLanguage(code, locale.get_display_name("en") or code,
                        locale.get_display_name(locale) or code,
                        [change for change in changes if code in change.path.parts],
-                       len(publication.documents))
+                       len(publication.documents), right_to_left)
 
 
-def _with_language(path: Path, text: str, code: str, identifier: str) -> str:
-    """`text` (the publication file) with `code` added to languages.targets and its e-book
-    identifier to book.identifiers."""
+def _with_language(path: Path, text: str, code: str, identifier: str,
+                   right_to_left: bool = False) -> str:
+    """`text` (the publication file) with `code` added to languages.targets (and to
+    languages.rtl when it is written right to left) and its e-book identifier to
+    book.identifiers."""
     root = yaml.compose(text)
     top = {key.value: value for key, value in root.value} \
         if isinstance(root, yaml.MappingNode) else {}
     targets = _child(path, top, "languages", "targets")
     identifiers = _child(path, top, "book", "identifiers")
     lines = text.splitlines(keepends=True)
+    to_edit = [(_end(identifiers), "mapping", identifiers), (_end(targets), "list", targets)]
+    if right_to_left:
+        to_edit.append((_end(rtl := _child(path, top, "languages", "rtl")), "list", rtl))
     # Edit the later position first so that the earlier one's offsets still hold.
-    edits = sorted([(_end(identifiers), "mapping", identifiers), (_end(targets), "list", targets)],
-                   key=lambda edit: edit[0], reverse=True)
+    edits = sorted(to_edit, key=lambda edit: edit[0], reverse=True)
     for _, kind, node in edits:
         if kind == "list":
             lines = _add_to_list(lines, node, code)

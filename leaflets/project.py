@@ -21,6 +21,7 @@ from .characters import invisible_findings
 from .config import Publication, load_publication
 from .content import Contents, Document, front_matter_line, load_contents
 from .errors import ConfigError, Finding, LeafletError, raise_if_any
+from .fonts import BundledFont, bundled_fonts, coverage_findings
 from .inputs import note_read, read_input_text
 from .markup import Markup, render_markdown
 from .readability import long_sentence_findings
@@ -177,10 +178,12 @@ def check_findings(project: Project, languages: tuple[str, ...] = (),
     findings = unchanged_version_findings(publication, sources)
     if today is not None:
         findings += review_findings(sources, today)
+    fonts = bundled_fonts(publication.styles_dir / "fonts", publication.root)
     for lang in languages or publication.languages:
         for document in project.contents.documents(lang):
             text = document.path.read_text(encoding="utf-8").removeprefix("\ufeff")
             findings += invisible_findings(document.path, text)
+            findings += coverage_findings(document.path, text, fonts)
             findings += long_sentence_findings(document)
             findings += [Finding(document.path, document.body_line + number, "html",
                                  f"raw HTML: {what} removed (content is untrusted: scripts, "
@@ -190,7 +193,7 @@ def check_findings(project: Project, languages: tuple[str, ...] = (),
     for lang in languages or publication.target_languages:
         if lang == publication.source_language:
             continue
-        findings += catalog_findings(publication, lang)
+        findings += catalog_findings(publication, lang, fonts)
         for translation in project.contents.documents(lang):
             source = project.contents.get(publication.source_language, translation.slug)
             if source is not None:  # a translation without one is an input error already
@@ -198,8 +201,10 @@ def check_findings(project: Project, languages: tuple[str, ...] = (),
     return findings + terminology_findings(project, languages)
 
 
-def catalog_findings(publication: Publication, lang: str) -> list[Finding]:
-    """Markup and invisible characters in `lang`'s translations of the labels and terms."""
+def catalog_findings(publication: Publication, lang: str,
+                     fonts: list[BundledFont]) -> list[Finding]:
+    """Markup, invisible characters and characters no bundled font has in `lang`'s
+    translations of the labels and terms."""
     findings: list[Finding] = []
     for domain in (DOMAIN, TERMINOLOGY):
         path = po_path(publication, lang, domain)
@@ -211,6 +216,7 @@ def catalog_findings(publication: Publication, lang: str) -> list[Finding]:
                               for line in path.read_text(encoding="utf-8")
                               .removeprefix("\ufeff").splitlines())
             findings += invisible_findings(path, shown)
+            findings += coverage_findings(path, shown, fonts)
     return findings
 
 

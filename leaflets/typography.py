@@ -18,6 +18,8 @@ from .languages import TypographyRules, rules_for
 MINUS = "\u2212"
 UNITS = r"°C|°F|°|%|‰|mm|cm|km|m|mg|kg|g|ml|mL|l|L|h|min|s"
 SKIPPED_TAGS = {"code", "pre", "kbd", "samp", "script", "style"}
+WESTERN_DIGITS = {**{0x0660 + n: str(n) for n in range(10)},
+                  **{0x06F0 + n: str(n) for n in range(10)}}
 
 
 def typography_for(lang: str) -> TypographyRules:
@@ -44,6 +46,11 @@ def apply(text: str, rules: TypographyRules, previous: str = "") -> str:
     if rules.quote_space:
         text = re.sub(r"«[ \u00a0\u202f]*", "«" + rules.quote_space, text)
         text = re.sub(r"[ \u00a0\u202f]*»", rules.quote_space + "»", text)
+    for typed, own in rules.punctuation.items():
+        # After a word and before a space or the end: "1,5" and "?q=" stay as they are.
+        text = re.sub(rf"(?<=\w){re.escape(typed)}(?=\s|$)", own, text)
+    if rules.digits == "latn":
+        text = text.translate(WESTERN_DIGITS)
     text = _space_before_punctuation(text, rules)
     text = re.sub(rf"(\d)[ \u00a0\u202f]+({UNITS})(?![\w])", rf"\1{rules.unit_space}\2", text)
     if rules.thousands_space:

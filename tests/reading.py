@@ -108,12 +108,14 @@ def bundled_family_names() -> set[str]:
 
 
 def bundled_characters() -> set[str]:
-    """Every character that all the bundled fonts can draw."""
-    covered: set[int] | None = None
+    """Every character that one of the bundled families draws in all its styles (regular,
+    bold, italic...): Atkinson Hyperlegible's, and Noto Sans Arabic's for that script."""
+    families: dict[str, set[int]] = {}
     for path in BUNDLED_FONTS.glob("*.ttf"):
         cmap = set(TTFont(path).getBestCmap())
-        covered = cmap if covered is None else covered & cmap
-    return {chr(code) for code in covered or ()}
+        family = path.name.split("-")[0]
+        families[family] = families[family] & cmap if family in families else cmap
+    return {chr(code) for covered in families.values() for code in covered}
 
 
 class Epub:

@@ -234,4 +234,4 @@ def test_e_book_pages_read_easily_on_any_screen(minimal_dist):
     assert contrast(outside["color"], "#ffffff") >= 4.5
     # The contents page is styled: no list numbers, sections indented under their leaflet.
     assert rules["nav#toc ol"]["list-style"] == "none"
-    assert "padding-left" in rules["nav#toc ol ol"]
+    assert "padding-inline-start" in rules["nav#toc ol ol"]

@@ -276,15 +276,18 @@ def test_weasyprint_warnings_name_the_output_they_concern(project):
     assert all("colour" in line for line in warned)
 
 
-def test_characters_no_font_has_are_one_line_per_output(project):
-    # WeasyPrint warns once per character; a reader of the console needs one line.
+def test_characters_no_font_has_are_an_error_and_their_document_is_not_printed(project):
+    # No silent fallback to a system font, no empty boxes: the build names the line, makes
+    # the other documents' outputs and refuses that document's.
     seconde = project / "content" / "fr" / "seconde.md"
     seconde.write_text(seconde.read_text(encoding="utf-8") + "\nRunes ᚠᚢᚦᚨᚱᚲ ᚠᚢ.\n",
                        encoding="utf-8")
+    line = len(seconde.read_text(encoding="utf-8").splitlines())
     run = run_cli(project, "--lang", "fr", "--format", "pdf")
-    assert run.status == 0, run.stderr
-    warned = [line for line in run.stderr.splitlines() if "no font has" in line]
-    assert len(warned) == 4  # screen, print, large print and the book (the booklet is imposed)
-    assert all(': WeasyPrint: 6 character(s) no font has, printed as empty boxes: "ᚠ" '
-               '(U+16A0), "ᚢ" (U+16A2)' in line for line in warned)
+    assert run.status == 1
+    assert (f'content/fr/seconde.md:{line}: error: no bundled font has "ᚠ" (U+16A0), "ᚢ" '
+            '(U+16A2)') in run.stderr
+    assert "failed dist/fr/seconde.pdf: content/fr/seconde.md" in run.stderr
+    assert not (project / "dist" / "fr" / "seconde.pdf").exists()
+    assert (project / "dist" / "fr" / "premiere.pdf").exists()
     assert "notdef" not in run.stderr

@@ -62,6 +62,6 @@ def test_every_problem_is_listed_in_one_run(built, tmp_path):
     run = run_cli(project)
     assert run.status == 2
     for where in ("content/fr/premiere.md:4:", "content/en/seconde.md:5:",
-                  "styles/fonts.css:10:", "locales/en/LC_MESSAGES/messages.po:109:"):
+                  "styles/fonts.css:12:", "locales/en/LC_MESSAGES/messages.po:109:"):
         assert where in run.stderr
     assert "4 problem(s) in the input" in run.stderr

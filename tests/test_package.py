@@ -38,7 +38,8 @@ def test_pyproject_declares_every_distribution_the_package_imports():
 # The layers of README.md's architecture picture, from the bottom: a module imports from its
 # own layer or from those below, never above.
 LAYERS = [
-    ("sources", {"errors", "files", "inputs", "characters", "config", "content", "languages"}),
+    ("sources", {"errors", "files", "inputs", "characters", "fonts", "config", "content",
+                 "languages"}),
     ("text", {"typography", "breaks", "sanitise", "markup", "blocks", "readability"}),
     ("translation", {"catalogs", "terminology", "structure", "translation", "status",
                      "new_language", "project", "release"}),

@@ -97,3 +97,16 @@ def test_short_lists_and_tables_stay_whole_with_the_paragraph_that_announces_the
     assert '<p class="lead-in">Trois' in body and '<ul class="whole">' in body
     assert body.count('<table class="whole">') == 1 and "<table><tr>" in body
     assert '<p class="lead-in">Quatre' in body and "<ol>" in body
+
+
+@pytest.mark.parametrize("typed, typeset", [
+    ("ما العلاج?", "ما العلاج\u061f"),
+    ("الركبة, الكتف; الورك", "الركبة\u060c الكتف\u061b الورك"),
+    ('يسمى "التسلل"', "يسمى «التسلل»"),
+    # One choice of digits, whatever was typed: CLDR's Western digits for Arabic.
+    ("في ٢٠٢٦ و۱۵ دقيقة", "في 2026 و15 دقيقة"),
+    # Numbers and addresses keep their own punctuation.
+    ("1,5 مم https://exemple.org/?q=1", "1,5 مم https://exemple.org/?q=1"),
+])
+def test_arabic(typed, typeset):
+    assert apply(typed, typography_for("ar")) == typeset

@@ -226,3 +226,10 @@ def test_a_language_the_table_does_not_know_gets_plain_rules():
     assert rules_for("pt_BR") == rules_for("pt") == LanguageRules()
     assert rules_for("fr-CA") is rules_for("fr")
     assert language_name("fr") == "French" and language_name("ar") == "Arabic"
+
+
+def test_saddle_stitch_order_right_to_left_binds_on_the_right():
+    # Read right to left, page 1 is on the left half of the first side, and every side is
+    # the mirror of the left-bound booklet's.
+    assert saddle_stitch_order(8, right_to_left=True) == [(1, 8), (7, 2), (3, 6), (5, 4)]
+    assert saddle_stitch_order(3, right_to_left=True) == [(1, None), (3, 2)]

@@ -79,8 +79,9 @@ def make(making: Making) -> Output:
         renderer = making.renderers.get(making.project, making.target.lang)
         title = renderer.plain(making.project.document(making.target.lang,
                                                        making.target.slug).title)
+        rtl = making.project.publication.direction(making.target.lang) == "rtl"
         data, pages = impose_booklet(screen, making.target.lang, title,
-                                     _printing_note(making).data)
+                                     _printing_note(making).data, right_to_left=rtl)
         return Output(data, pages)
     rendered = _lay_out(making, profile)
     if profile.for_press:

@@ -6,6 +6,11 @@ A maintainer's tool, run once by hand; its output (the .ttf files beside it) is 
     tar xzf fontsource-atkinson-hyperlegible-5.3.0.tgz
     .venv/bin/python styles/fonts/make_fonts.py package/files
 
+and the Arabic ones from Debian's Noto Sans Arabic 2.005 (fonts-noto-core, SIL OFL 1.1):
+
+    sudo apt-get install -y fonts-noto-core
+    .venv/bin/python styles/fonts/make_fonts.py --arabic /usr/share/fonts/truetype/noto
+
 Atkinson Hyperlegible (SIL OFL 1.1, Braille Institute of America) has no U+202F NARROW
 NO-BREAK SPACE, U+2009 THIN SPACE or U+2011 NON-BREAKING HYPHEN, which French typography
 needs; without them the PDF would silently fall back to a system font for those characters.
@@ -76,6 +81,49 @@ def rename(font: TTFont, style: str) -> None:
         font["name"].setName(value, name_id, 1, 0, 0)
 
 
+ARABIC_FAMILY = "Noto Sans Arabic Leaflet"
+# The Arabic script's blocks, the marks Arabic text needs (joiners, direction marks), and
+# the spaces, digits and punctuation the font has for them: Pango draws those with the
+# font of the Arabic words around them, and without them they would print as empty boxes.
+# Latin words come from Atkinson Hyperlegible, first in every font-family list.
+ARABIC_RANGES = [(0x0020, 0x00FF), (0x0600, 0x06FF), (0x0750, 0x077F), (0x08A0, 0x08FF),
+                 (0xFB50, 0xFDFF), (0xFE70, 0xFEFF), (0x2000, 0x206F)]
+
+
+def make_arabic(noto_dir: str) -> None:
+    """Noto Sans Arabic, subset to the Arabic script with all its shaping features, under
+    its own family name."""
+    from fontTools import subset
+
+    out_dir = Path(__file__).parent
+    for style in ("Regular", "Bold"):
+        font = TTFont(Path(noto_dir) / f"NotoSansArabic-{style}.ttf")
+        options = subset.Options()
+        options.layout_features = ["*"]
+        options.name_IDs = ["*"]
+        options.notdef_outline = True
+        subsetter = subset.Subsetter(options)
+        subsetter.populate(unicodes=[code for start, end in ARABIC_RANGES
+                                     for code in range(start, end + 1)])
+        subsetter.subset(font)
+        rename_family(font, ARABIC_FAMILY, style, "2.005")
+        target = out_dir / f"{ARABIC_FAMILY.replace(' ', '')}-{style}.ttf"
+        font.save(target)
+        print(target)
+
+
+def rename_family(font: TTFont, family: str, style: str, version: str) -> None:
+    postscript = family.replace(" ", "") + "-" + style
+    names = {1: family, 2: style, 3: f"{version};leaflet;{postscript}",
+             4: f"{family} {style}", 6: postscript}
+    for record in list(font["name"].names):
+        if record.nameID in (16, 17):
+            font["name"].removeNames(nameID=record.nameID)
+    for name_id, value in names.items():
+        font["name"].setName(value, name_id, 3, 1, 0x409)
+        font["name"].setName(value, name_id, 1, 0, 0)
+
+
 def main(source_dir: str) -> None:
     out_dir = Path(__file__).parent
     for suffix, style in STYLES.items():
@@ -91,4 +139,7 @@ def main(source_dir: str) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    if sys.argv[1] == "--arabic":
+        make_arabic(sys.argv[2])
+    else:
+        main(sys.argv[1])

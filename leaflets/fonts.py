@@ -1,0 +1,64 @@
+"""The bundled fonts (styles/fonts/*.ttf) and the characters they can draw.
+
+The pages may use only these fonts (styles/fonts.css lists them, Atkinson Hyperlegible first
+and Noto Sans Arabic for the Arabic script). A character none of them has would be printed
+with whatever font the machine has, or as an empty box: it is an error in the content or
+catalog that holds it, named with its file and line, before anything is laid out.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import Finding
+from .inputs import listed, read_input
+
+MAX_FONT_BYTES = 16 * 1024 * 1024  # a font with the whole of a script's glyphs
+
+
+@dataclass(frozen=True)
+class BundledFont:
+    path: Path
+    characters: frozenset[int]
+
+
+def bundled_fonts(fonts_dir: Path, root: Path) -> list[BundledFont]:
+    """Every font of `fonts_dir`, with the characters it maps."""
+    import io
+
+    from fontTools.ttLib import TTFont
+
+    fonts = []
+    for path in listed(fonts_dir, "*.ttf"):
+        font = TTFont(io.BytesIO(read_input(path, root, limit=MAX_FONT_BYTES)),
+                      lazy=True)
+        fonts.append(BundledFont(path, frozenset(font.getBestCmap() or {})))
+    return fonts
+
+
+def drawn(char: str) -> bool:
+    """Whether `char` needs a glyph: line breaks, controls and format characters (joiners,
+    direction marks) do not."""
+    return not (char in "\n\r\t" or unicodedata.category(char) in ("Cc", "Cf"))
+
+
+def coverage_findings(path: Path, text: str, fonts: list[BundledFont],
+                      first_line: int = 1) -> list[Finding]:
+    """One error per line of `text` (from `path`, its first line numbered `first_line`)
+    holding characters no bundled font has."""
+    if not fonts:
+        return []  # no styles/fonts/ at all: the stylesheets' fonts fail to load, said once
+    covered = frozenset().union(*(font.characters for font in fonts))
+    findings = []
+    for number, line in enumerate(text.splitlines(), start=first_line):
+        missing = dict.fromkeys(char for char in line if drawn(char) and ord(char) not in covered)
+        if missing:
+            shown = ", ".join(f'"{char}" (U+{ord(char):04X})' for char in missing)
+            findings.append(Finding(
+                path, number, "font",
+                f"no bundled font has {shown}: it would print with a system font or as an "
+                "empty box; add a font that has it to styles/fonts/ (and styles/fonts.css), "
+                "or write it otherwise"))
+    return findings
