@@ -6,6 +6,7 @@ translated into is one entry here (a language without one gets plain English-lik
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 NBSP = "\u00a0"  # no-break space
@@ -66,12 +67,20 @@ class LanguageRules:
     # Words elided and glued to the next one (French l'infiltration, d'embolisation), as a
     # pattern; "" where the language has none.
     elision: str = ""
-    explanations: Explanations = field(default_factory=Explanations)
-    reading_ease: ReadingEase = ReadingEase("Flesch", 206.835, 1.015, 84.6, "en_GB")
+    explanations: Explanations | None = field(default_factory=Explanations)
+    reading_ease: ReadingEase | None = ReadingEase("Flesch", 206.835, 1.015, 84.6, "en_GB")
     first_of_month: str = ""  # how a long date writes the 1st when CLDR does not ("1er")
     # Words the hyphenation dictionary breaks wrongly, each with the only places it may
     # break marked "·" ("osteo·arthritis"); a word written without one never breaks.
     hyphenation: tuple[str, ...] = ()
+    # What the language glues before a word of a term, as patterns: before its first word
+    # (Arabic conjunctions and prepositions, with or without the article: "والتخدير",
+    # "بالحقنة", "للحقنة") and before the others (the article an adjective takes with its
+    # noun: "التخدير الموضعي").
+    first_word_prefix: str = ""
+    word_prefix: str = ""
+    # The article a dictionary ignores when it orders words (Arabic "ال").
+    article: str = ""
 
 
 LANGUAGES: dict[str, LanguageRules] = {
@@ -107,7 +116,14 @@ LANGUAGES: dict[str, LanguageRules] = {
         typography=TypographyRules(
             double_quotes=("«", "»"), single_quotes=("\u201d", "\u201c"),
             punctuation={",": "\u060c", ";": "\u061b", "?": "\u061f"}, digits="latn"),
-        plural_endings=()),
+        plural_endings=(),  # the catalog gives every form (dual, plurals) in full
+        # How an Arabic sentence explains a term (nominal sentences, "أي", "يسمى") is not
+        # written down yet: readability does not check for Arabic that a term is explained
+        # before it is used (README, "Readability").
+        explanations=None,
+        reading_ease=None,  # no validated formula for Arabic: the pages give none
+        first_word_prefix="(?:[\u0648\u0641]?[\u0628\u0643\u0644]?(?:\u0627\u0644|\u0644)?)",
+        word_prefix="(?:\u0627\u0644)?", article="\u0627\u0644"),
     "es": LanguageRules(
         typography=TypographyRules(double_quotes=("«", "»"), single_quotes=("\u201c", "\u201d")),
         plural_endings=("s", "es")),
@@ -116,6 +132,18 @@ LANGUAGES: dict[str, LanguageRules] = {
                                    single_quotes=("\u201a", "\u2018")),
         plural_endings=("e", "en", "n", "s", "er")),
 }
+
+
+def form_pattern(form: str, rules: LanguageRules, endings: bool = True) -> str:
+    """A pattern for the words of `form` as the language writes them in running text: each
+    word with the language's plural endings (`endings`), the first with what the language
+    glues before a word, the others with their article (Arabic "بالحقنة الموضعية" for
+    "حقنة موضعية")."""
+    plural = "|".join(re.escape(ending) for ending in rules.plural_endings)
+    ending = rf"(?:{plural})?" if plural and endings else ""
+    return r"[\s\u00a0\u202f]+".join(
+        (rules.first_word_prefix if index == 0 else rules.word_prefix) + re.escape(word) + ending
+        for index, word in enumerate(form.split()))
 
 
 def rules_for(lang: str) -> LanguageRules:

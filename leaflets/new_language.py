@@ -74,25 +74,41 @@ def _with_language(path: Path, text: str, code: str, identifier: str,
     lines = text.splitlines(keepends=True)
     to_edit = [(_end(identifiers), "mapping", identifiers), (_end(targets), "list", targets)]
     if right_to_left:
-        to_edit.append((_end(rtl := _child(path, top, "languages", "rtl")), "list", rtl))
+        rtl = _optional_child(top, "languages", "rtl")
+        if rtl is not None:
+            to_edit.append((_end(rtl), "list", rtl))
+        else:  # no languages.rtl yet: one is added, holding this language
+            languages = top["languages"]
+            assert isinstance(languages, yaml.MappingNode), "targets were found in it"
+            to_edit.append((_end(languages), "rtl", languages))
     # Edit the later position first so that the earlier one's offsets still hold.
     edits = sorted(to_edit, key=lambda edit: edit[0], reverse=True)
     for _, kind, node in edits:
         if kind == "list":
             lines = _add_to_list(lines, node, code)
+        elif kind == "rtl":
+            lines = _add_to_mapping(lines, node, "rtl", f"[{code}]")
         else:
             lines = _add_to_mapping(lines, node, code, identifier)
     return "".join(lines)
 
 
-def _child(path: Path, top: dict[str, yaml.Node], section: str,
-           key: str) -> yaml.CollectionNode:
+def _optional_child(top: dict[str, yaml.Node], section: str,
+                    key: str) -> yaml.CollectionNode | None:
     node = top.get(section)
     if isinstance(node, yaml.MappingNode):
         for child_key, value in node.value:
             if child_key.value == key and isinstance(value, yaml.CollectionNode):
                 return value
-    raise ConfigError(path, None, f"{section}.{key} not found: cannot add a language")
+    return None
+
+
+def _child(path: Path, top: dict[str, yaml.Node], section: str,
+           key: str) -> yaml.CollectionNode:
+    node = _optional_child(top, section, key)
+    if node is None:
+        raise ConfigError(path, None, f"{section}.{key} not found: cannot add a language")
+    return node
 
 
 def _end(node: yaml.Node) -> tuple[int, int]:

@@ -25,7 +25,7 @@ from .blocks import Block, blocks, unquoted
 from .content import Document
 from .errors import Finding, excerpt
 from .files import shown_path
-from .languages import Explanations, rules_for
+from .languages import Explanations, LanguageRules, form_pattern, rules_for
 
 LONG_SENTENCE = 20  # listed by `readability`
 TOO_LONG_SENTENCE = 25  # a warning in `check`
@@ -62,8 +62,8 @@ class Readability:
     words: int
     sentences: int
     syllables: int
-    formula: str
-    score: float
+    formula: str  # "none" for a language with no validated formula (Arabic)
+    score: float | None
     long_sentences: tuple[LongSentence, ...]
     unexplained: tuple[TermUse, ...]
 
@@ -73,7 +73,10 @@ class Readability:
 
     @property
     def band(self) -> str:
-        return next(name for floor, name in BANDS if self.score >= floor)
+        if self.score is None:
+            return "no formula for this language"
+        score = self.score
+        return next(name for floor, name in BANDS if score >= floor)
 
 
 def measure(document: Document, terms: Sequence[tuple[str, str | None]] = (),
@@ -83,24 +86,27 @@ def measure(document: Document, terms: Sequence[tuple[str, str | None]] = (),
     which explains them all)."""
     rules = rules_for(document.lang)
     ease = rules.reading_ease
-    hyphenator = pyphen.Pyphen(lang=ease.dictionary, left=1, right=1)
     read = [block for block in blocks(document) if block.kind in READ_KINDS]
     sentences = [(block.line, sentence) for block in read
                  for sentence in SENTENCE_END.split(reading(block.text)) if WORD.search(sentence)]
     words = [word for _, sentence in sentences for word in WORD.findall(sentence)]
-    syllables = sum(len(hyphenator.positions(word)) + 1 for word in words)
+    syllables = 0
+    if ease is not None:
+        hyphenator = pyphen.Pyphen(lang=ease.dictionary, left=1, right=1)
+        syllables = sum(len(hyphenator.positions(word)) + 1 for word in words)
     long = tuple(LongSentence(line, count, excerpt(sentence, 70)) for line, sentence in sentences
                  if (count := len(WORD.findall(sentence))) > LONG_SENTENCE)
-    score = 0.0
-    if words:
+    score: float | None = None
+    if words and ease is not None:
         score = ease.base - ease.per_word * len(words) / len(sentences) - \
             ease.per_syllable * syllables / len(words)
     # A title or heading may name a term ("What is cryoablation?"); the text explains it.
     running = [block for block in read if block.kind != "summary"]
-    unexplained = () if explained_elsewhere else \
-        tuple(_unexplained(running, terms, rules.explanations))
+    unexplained = () if explained_elsewhere or rules.explanations is None else \
+        tuple(_unexplained(running, terms, rules, rules.explanations))
     return Readability(document.lang, document.slug, document.path, len(words), len(sentences),
-                       syllables, ease.formula, round(score, 1), long, unexplained)
+                       syllables, ease.formula if ease else "none",
+                       round(score, 1) if score is not None else None, long, unexplained)
 
 
 def reading(text: str) -> str:
@@ -124,18 +130,20 @@ def _explanation_patterns(way: Explanations) -> tuple[str, str]:
     une ...") or announced by its name ("appelé X", "on parle de X", "this is X"): the
     patterns after and before the term, in the words of the language (see languages.py)."""
     paired = rf"(?:\s+(?:{way.pair})\s+(?:{way.articles})?[^\W\d_]+(?:\s+[^\W\d_]+){{0,2}})?"
-    after = paired + rf"(?:\s*\(|\s*:\s|,?\s+(?:{way.after_verb})\b" \
-        rf"|,\s+(?:{way.after_comma})\b)"
+    comma = "[,\u060c]"  # the Arabic comma too
+    after = paired + rf"(?:\s*\(|\s*:\s|{comma}?\s+(?:{way.after_verb})\b" \
+        rf"|{comma}\s+(?:{way.after_comma})\b)"
     before = rf"(?:{way.before})\s*(?:{way.before_article})?"
     return after, before
 
 
 def _unexplained(found: list[Block], terms: Sequence[tuple[str, str | None]],
-                 way: Explanations) -> list[TermUse]:
+                 rules: LanguageRules, way: Explanations) -> list[TermUse]:
     explained_after, explained_before = _explanation_patterns(way)
     uses = []
     for singular, plural in terms:
-        forms = "|".join(re.escape(form) for form in (plural, singular) if form)
+        forms = "|".join(form_pattern(form, rules, endings=False)
+                         for form in (plural, singular) if form)
         use = re.compile(rf"(?<![\w-])(?:{forms})(?![\w-])", re.IGNORECASE)
         explanation = re.compile(rf"(?<![\w-])(?:{forms}){explained_after}|"
                                  rf"{explained_before}(?:{forms})(?![\w-])", re.IGNORECASE)
@@ -155,7 +163,8 @@ def as_table(results: list[Readability], root: Path) -> list[str]:
              f"{'score':>7}  formula, reading"]
     for result in results:
         lines.append(f"{result.slug:<26}{result.lang:<6}{result.words:>6}{result.sentences:>10}"
-                     f"{result.words_per_sentence:>9.1f}{result.score:>7.1f}  "
+                     f"{result.words_per_sentence:>9.1f}"
+                     f"{'-' if result.score is None else f'{result.score:.1f}':>7}  "
                      f"{result.formula}, {result.band}")
     for result in results:
         shown = shown_path(result.path, root)

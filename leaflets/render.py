@@ -72,6 +72,9 @@ class Renderer:
             css_string=css_string,
             page_counter_css=page_counter_css, language_name=self.language_name,
             own_language_name=own_language_name, address=printed_address, phone=printed_phone,
+            language_list=lambda codes: language_list(
+                codes, self.context.publication.rtl_languages,
+                typography_for(self.lang).punctuation.get(",", ",")),
             feedback_link=feedback_link, translate=self.translate)
         self.templates_read: dict[str, list[Path]] = {}
 
@@ -216,13 +219,15 @@ def printed_address(url: str) -> SafeHtml:
     """A web address as printed: never hyphenated (a reader would type the hyphen), and
     allowed to break only after a slash, each part between slashes kept whole."""
     parts = [f"<span>{escape(part)}</span>" if part else "" for part in url.split("/")]
-    return SafeHtml(f'<span class="address">{"/<wbr/>".join(parts)}</span>')
+    # Left to right in any page: in an Arabic line, its parts would otherwise be laid out
+    # right to left (".../ar/algoradiologie/leaflets.example.org//:https").
+    return SafeHtml(f'<span class="address" dir="ltr">{"/<wbr/>".join(parts)}</span>')
 
 
 def printed_phone(number: str) -> SafeHtml:
     """A phone number as printed: never broken across lines, a link that dials it."""
     dialled = re.sub(r"[^\d+]", "", number)
-    return SafeHtml(f'<a class="phone" href="tel:{escape(dialled)}">'
+    return SafeHtml(f'<a class="phone" dir="ltr" href="tel:{escape(dialled)}">'
                     f'{escape(number.replace(" ", chr(0xA0)))}</a>')
 
 
@@ -244,6 +249,16 @@ def qr_code_data_url(address: str, black_ink: bool = False) -> str:
         url = url.replace(screen_black, quote("fill='none' stroke='device-cmyk(0 0 0 1)'",
                                               safe=""))
     return url
+
+
+def language_list(codes: list[str], rtl_languages: frozenset[str],
+                  comma: str = ",") -> SafeHtml:
+    """The languages `codes`, each named in its own language and marked as such (its
+    `lang` for a screen reader, its direction so that a name in another script keeps its
+    letters in order), separated by the page language's `comma`."""
+    return SafeHtml(f"{comma} ".join(
+        f'<span lang="{escape(code)}" dir="{"rtl" if code in rtl_languages else "ltr"}">'
+        f"{escape(own_language_name(code))}</span>" for code in codes))
 
 
 def own_language_name(code: str) -> str:

@@ -9,8 +9,10 @@ term; a translator comment `# forbidden: a; b` lists renderings that must not be
 
 from __future__ import annotations
 
+import gettext
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -48,6 +50,7 @@ class ApprovedTerm:
     plural: str | None
     forbidden: tuple[str, ...]
     catalog_line: int
+    forms: tuple[str, ...] = ()  # every form the catalog gives (Arabic's six among them)
 
 
 def read_glossary(document: Document) -> list[Term]:
@@ -82,15 +85,20 @@ def glossary_for_readers(document: Document) -> Document:
         assert heading is not None, "starts are the heading lines"
         term = heading["term"].strip()
         body = "\n".join(lines[start + 1:end]).strip("\n")
-        entries.append((collation_key(term), f"## {term}\n\n{body}\n"))
+        entries.append((collation_key(term, rules_for(document.lang).article),
+                        f"## {term}\n\n{body}\n"))
     preamble = "\n".join(lines[:starts[0]]).strip("\n")
     ordered = "\n".join(text for _, text in sorted(entries))
     return replace(document, body=(f"{preamble}\n\n" if preamble else "") + ordered)
 
 
-def collation_key(text: str) -> tuple[str, str]:
-    """Dictionary order for Latin-script languages: accents and case count only to break
-    ties, so that "Échographie" sorts with the e's, as French dictionaries do."""
+def collation_key(text: str, article: str = "") -> tuple[str, str]:
+    """Dictionary order: accents and case count only to break ties, so that "Échographie"
+    sorts with the e's, as French dictionaries do; in Arabic the hamza and the vowel marks
+    likewise (أ, إ and آ sort with ا), and the `article` a word starts with is passed over,
+    as Arabic dictionaries do ("التخدير" under ت)."""
+    if article and text.startswith(article) and len(text) > len(article):
+        text = text[len(article):]
     folded = unicodedata.normalize("NFKD", text.casefold())
     return "".join(char for char in folded if not unicodedata.combining(char)), text
 
@@ -101,21 +109,34 @@ def approved_terms(terms: list[Term], catalog: Catalog | None) -> list[ApprovedT
     for term in terms:
         message = catalog.get(term.source) if catalog is not None else None
         singular = plural = None
+        forms: tuple[str, ...] = ()
         forbidden: tuple[str, ...] = ()
         line = 0
         if message is not None:
             line = message.lineno or 0
             strings = (message.string,) if isinstance(message.string, str) else \
                 tuple(message.string or ())
-            if strings and strings[0] and not message.fuzzy:
-                singular = strings[0]
-                plural = strings[1] if len(strings) > 1 and strings[1] else None
+            if strings and all(strings) and not message.fuzzy:
+                # Which form is the singular, which the plural, the catalog's own rule
+                # says: Arabic's msgstr[1] is for one, msgstr[0] for none.
+                assert catalog is not None, "a message comes from a catalog"
+                index = plural_index(catalog) if len(strings) > 1 else (lambda n: 0)
+                singular = strings[min(index(1), len(strings) - 1)]
+                plural = strings[min(index(5), len(strings) - 1)] if len(strings) > 1 \
+                    else None
+                forms = tuple(dict.fromkeys(strings))
             for comment in message.user_comments:
                 if comment.strip().lower().startswith(FORBIDDEN_PREFIX):
                     variants = comment.strip()[len(FORBIDDEN_PREFIX):].split(";")
                     forbidden += tuple(v.strip() for v in variants if v.strip())
-        approved.append(ApprovedTerm(term, singular, plural, forbidden, line))
+        approved.append(ApprovedTerm(term, singular, plural, forbidden, line,
+                                     forms if singular is not None else ()))
     return approved
+
+
+def plural_index(catalog: Catalog) -> Callable[[int], int]:
+    """The catalog's plural rule (its Plural-Forms header) as a function of the count."""
+    return gettext.c2py(catalog.plural_expr)
 
 
 def term_links(forms: list[tuple[str, str | None]], lang: str, entries: tuple[Heading, ...],
@@ -139,9 +160,11 @@ def term_pattern(*forms: str | None, lang: str, elision: bool = False) -> re.Pat
     """
     rules = rules_for(lang)
     plural = "|".join(re.escape(ending) for ending in rules.plural_endings)
+    ending = rf"(?:{plural})?" if plural else ""
     alternatives = []
     for form in filter(None, forms):
-        words = [re.escape(word) + rf"(?:{plural})?" for word in form.split()]
+        words = [(rules.first_word_prefix if index == 0 else rules.word_prefix)
+                 + re.escape(word) + ending for index, word in enumerate(form.split())]
         alternatives.append(SPACE.join(words))
     prefix = f"(?:{rules.elision})?" if elision and rules.elision else ""
     return re.compile(rf"(?<![\w-]){prefix}(?:{'|'.join(alternatives)})(?![\w])",
@@ -166,7 +189,8 @@ def check_translation(source: Document, translation: Document,
             continue
         used = term_pattern(entry.term.source, entry.term.plural, lang=source.lang,
                             elision=True)
-        expected = term_pattern(entry.singular, entry.plural, lang=translation.lang)
+        expected = term_pattern(*(entry.forms or (entry.singular, entry.plural)),
+                                lang=translation.lang)
         for source_block, target_block in pairs:
             if (used.search(unquoted(source_block.text))
                     and not expected.search(target_block.text)):

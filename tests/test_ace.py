@@ -44,7 +44,7 @@ def violations(report: dict) -> list[str]:
     return found
 
 
-@pytest.mark.parametrize("lang", ["fr", "en"])
+@pytest.mark.parametrize("lang", ["fr", "en", "ar"])
 def test_ace_finds_no_violation_in_the_real_e_books(real_build, tmp_path, lang):
     project, run = real_build
     assert run.status == 0, run.stderr

@@ -43,7 +43,7 @@ def test_only_bundled_fonts_draw_every_character(real_build):
         assert not set(pdf_text(path)) - covered, path.name
 
 
-@pytest.mark.parametrize("lang", ["fr", "en"])
+@pytest.mark.parametrize("lang", ["fr", "en", "ar"])
 def test_real_ebooks_pass_epubcheck_with_no_notice_left_to_fix(real_build, lang):
     project, _ = real_build
     report = epubcheck(project / "dist" / lang / "algoradiologie-douleur.epub", "--usage")

@@ -60,7 +60,8 @@ def make(making: Making) -> Output:
     cover_page = renderer.page("cover.xhtml", image="images/cover.png", chapters=marks,
                                draft_band=band)
     cover_png = draw_cover(texts.title, texts.subtitle, _(book.publisher),
-                           publication.styles_dir / "fonts", band)
+                           publication.styles_dir / "fonts", band,
+                           right_to_left=publication.direction(lang) == "rtl")
     return Output(make_epub(publication, lang, texts, chapters, nav, cover_page, cover_png,
                             source_date(project, lang)))
 

@@ -61,16 +61,15 @@ def add_to_tables(font: TTFont, codepoint: int, name: str, metrics: tuple[int, i
             table.cmap[codepoint] = name
 
 
-def rename(font: TTFont, style: str) -> None:
-    """Give the modified font its own family name (name IDs 1, 3, 4, 6, 16, 17)."""
-    postscript = FAMILY.replace(" ", "") + "-" + style
-    bold_or_italic = style in ("Bold", "Italic", "BoldItalic")
+def rename(font: TTFont, style: str, family: str = FAMILY, version: str = "1.006") -> None:
+    """Give the modified font its own family name (name IDs 1, 2, 3, 4, 6; 16 and 17 go)."""
+    postscript = family.replace(" ", "") + "-" + style
     subfamily = {"BoldItalic": "Bold Italic"}.get(style, style)
     names = {
-        1: FAMILY,
-        2: subfamily if bold_or_italic else "Regular",
-        3: f"1.006;leaflet;{postscript}",
-        4: f"{FAMILY} {subfamily}",
+        1: family,
+        2: subfamily,
+        3: f"{version};leaflet;{postscript}",
+        4: f"{family} {subfamily}",
         6: postscript,
     }
     for record in list(font["name"].names):
@@ -106,22 +105,10 @@ def make_arabic(noto_dir: str) -> None:
         subsetter.populate(unicodes=[code for start, end in ARABIC_RANGES
                                      for code in range(start, end + 1)])
         subsetter.subset(font)
-        rename_family(font, ARABIC_FAMILY, style, "2.005")
+        rename(font, style, ARABIC_FAMILY, "2.005")
         target = out_dir / f"{ARABIC_FAMILY.replace(' ', '')}-{style}.ttf"
         font.save(target)
         print(target)
-
-
-def rename_family(font: TTFont, family: str, style: str, version: str) -> None:
-    postscript = family.replace(" ", "") + "-" + style
-    names = {1: family, 2: style, 3: f"{version};leaflet;{postscript}",
-             4: f"{family} {style}", 6: postscript}
-    for record in list(font["name"].names):
-        if record.nameID in (16, 17):
-            font["name"].removeNames(nameID=record.nameID)
-    for name_id, value in names.items():
-        font["name"].setName(value, name_id, 3, 1, 0x409)
-        font["name"].setName(value, name_id, 1, 0, 0)
 
 
 def main(source_dir: str) -> None:
