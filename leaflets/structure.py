@@ -16,6 +16,7 @@ from .content import Document
 from .errors import Finding, excerpt
 from .files import shown_path
 from .languages import language_name
+from .typography import WESTERN_DIGITS
 
 IMAGE = re.compile(r"!\[(?P<alt>[^\]]*)\]\((?P<target>[^)\s]+)[^)]*\)")
 LINK = re.compile(r"(?<!!)\[(?P<text>[^\]]*)\]\((?P<target>[^)\s]+)[^)]*\)")
@@ -85,8 +86,10 @@ def _block_differences(original: Block, block: Block, the_source: str,
 
 def numbers(text: str) -> list[str]:
     """The numbers of `text`, with their unit symbol, written the same in every language:
-    "-70 °C" and "\u221270\u00a0°C" are both "-70 °C", "1,5" is "1.5"."""
+    "-70 °C" and "\u221270\u00a0°C" are both "-70 °C", "1,5" is "1.5", Arabic "٢٠٢٦" is
+    "2026"."""
     text = LINK.sub(lambda match: match["text"], IMAGE.sub("", text))  # not in addresses
+    text = text.translate(WESTERN_DIGITS)
     found = []
     for match in NUMBER.finditer(text):
         before = text[max(match.start() - 2, 0):match.start()]

@@ -184,3 +184,20 @@ def test_new_language_marks_a_right_to_left_language_and_says_what_comes_next(tm
     run = run_cli(project, "new-language", "es")
     assert "right to left" not in run.stdout
     edit(project / "publication.yml", "rtl: [ar]", "rtl: [ar]")  # unchanged by es
+
+
+def test_check_reads_eastern_arabic_digits_as_the_numbers_they_are(tmp_path):
+    # "٢٠٢٥" is 2025: a translator may type either digits; the pages print Western ones.
+    from conftest import copy_real_project
+
+    project = copy_real_project(tmp_path / "project")
+    path = project / "content" / "ar" / "a-propos.md"
+    text = path.read_text(encoding="utf-8")
+    assert "2025" in text
+    path.write_text(text.replace("2025", "٢٠٢٥"), encoding="utf-8")
+    run = run_cli(project, "check", "--lang", "ar")
+    assert run.status == 0 and "0 error(s), 0 warning(s)" in run.stdout, run.stdout + run.stderr
+    run = run_cli(project, "--lang", "ar", "--format", "pdf", "--profile", "screen")
+    assert run.status == 0, run.stderr
+    page = " ".join(pdf_pages_text(project / "dist" / "ar" / "a-propos.pdf"))
+    assert "2025" in page and "٢٠٢٥" not in page
