@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import io
 import textwrap
-from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
+from .fonts import BundledFont
 from .inputs import note_read
 
 COVER_SIZE = (1600, 2560)
@@ -18,9 +18,13 @@ WARNING = (155, 28, 28)  # the leaflets' draft mark, #9b1c1c
 MARGIN = 140
 
 
-def draw_cover(title: str, subtitle: str, publisher: str, fonts_dir: Path,
+# The bundled families, in the order of styles/fonts.css's font-family lists.
+FAMILIES = ("AtkinsonHyperlegibleLeaflet", "NotoSansArabicLeaflet")
+
+
+def draw_cover(title: str, subtitle: str, publisher: str, fonts: list[BundledFont],
                draft_band: str | None = None, right_to_left: bool = False,
-               families: tuple[str, ...] | None = None) -> bytes:
+               families: tuple[str, ...] = FAMILIES) -> bytes:
     """Return a PNG cover, COVER_SIZE pixels, with the title, subtitle and publisher, and
     `draft_band` across its top when the book holds translations not fit to print clean.
     Each text is drawn with the bundled family that has all its letters (Noto Sans Arabic
@@ -28,7 +32,7 @@ def draw_cover(title: str, subtitle: str, publisher: str, fonts_dir: Path,
     for a language written right to left."""
     image = Image.new("RGB", COVER_SIZE, PAPER)
     draw = ImageDraw.Draw(image)
-    texts = Texts(fonts_dir, right_to_left, families or FAMILIES)
+    texts = Texts(fonts, right_to_left, families)
     width = COVER_SIZE[0] - 2 * MARGIN
     draw.rectangle([(0, 0), (COVER_SIZE[0], 1500)], fill=BAND)
     y = _draw_wrapped(draw, title, texts.font(title, "Bold", 150), width, MARGIN + 260,
@@ -52,33 +56,22 @@ def draw_cover(title: str, subtitle: str, publisher: str, fonts_dir: Path,
 class Texts:
     """The cover's fonts, chosen for each text, and its direction."""
 
-    def __init__(self, fonts_dir: Path, right_to_left: bool,
+    def __init__(self, fonts: list[BundledFont], right_to_left: bool,
                  families: tuple[str, ...]) -> None:
-        self.fonts_dir = fonts_dir
         self.direction = "rtl" if right_to_left else "ltr"
-        self.families = [(family, frozenset(_characters(fonts_dir / f"{family}-Regular.ttf")))
-                         for family in families if (fonts_dir / f"{family}-Regular.ttf").exists()]
+        self.paths = {font.path.stem: font.path for font in fonts}
+        regular = {font.family: font.characters for font in fonts
+                   if font.path.stem.endswith("-Regular")}
+        self.families = [(family, regular[family]) for family in families if family in regular]
 
     def font(self, text: str, style: str, size: int) -> ImageFont.FreeTypeFont:
         """The first family whose regular font has every letter of `text`."""
         needed = {ord(char) for char in text if not char.isspace()}
         family = next((family for family, characters in self.families
                        if needed <= characters), FAMILIES[0])
-        path = self.fonts_dir / f"{family}-{style}.ttf"
+        path = self.paths[f"{family}-{style}"]
         note_read(path)
         return ImageFont.truetype(str(path), size, layout_engine=ImageFont.Layout.RAQM)
-
-
-# The bundled families, in the order of styles/fonts.css's font-family lists.
-FAMILIES = ("AtkinsonHyperlegibleLeaflet", "NotoSansArabicLeaflet")
-
-
-def _characters(path: Path) -> set[int]:
-    from fontTools.ttLib import TTFont
-
-    note_read(path)
-    with TTFont(io.BytesIO(path.read_bytes()), lazy=True) as font:
-        return set(font.getBestCmap() or {})
 
 
 def _draw_wrapped(draw: ImageDraw.ImageDraw, text: str, font: ImageFont.FreeTypeFont,

@@ -14,7 +14,7 @@ from ebooklib import epub
 
 from .config import Publication
 from .errors import RenderError
-from .fonts import MAX_FONT_BYTES, BundledFont, bundled_fonts, drawn
+from .fonts import MAX_FONT_BYTES, BundledFont, drawn
 from .inputs import note_read, read_input
 from .markup import Heading, Image
 
@@ -51,15 +51,16 @@ class BookTexts:
 
 def make_epub(publication: Publication, lang: str, texts: BookTexts, chapters: list[Chapter],
               nav_xhtml: str, cover_xhtml: str, cover_png: bytes,
-              modified: datetime.datetime) -> bytes:
-    """Assemble the EPUB and return its bytes, the same bytes for the same inputs."""
+              modified: datetime.datetime, fonts: list[BundledFont]) -> bytes:
+    """Assemble the EPUB and return its bytes, the same bytes for the same inputs; of the
+    bundled `fonts`, those its text needs."""
     book = epub.EpubBook()
     _metadata(book, publication, lang, texts, modified)
     if publication.direction(lang) == "rtl":
         book.set_direction("rtl")
     styles = publication.styles_dir
     text = "".join([nav_xhtml, cover_xhtml, *(chapter.xhtml for chapter in chapters)])
-    fonts = _fonts_used(bundled_fonts(styles / "fonts", publication.root), text)
+    embedded = _fonts_used(fonts, text)
     book.add_item(epub.EpubItem(uid="epub-css", file_name="styles/epub.css",
                                 media_type="text/css",
                                 content=read_input(styles / "epub.css", publication.root,
@@ -67,8 +68,8 @@ def make_epub(publication: Publication, lang: str, texts: BookTexts, chapters: l
     fonts_css = read_input(styles / "fonts.css", publication.root, RenderError).decode()
     book.add_item(epub.EpubItem(uid="fonts-css", file_name="styles/fonts.css",
                                 media_type="text/css",
-                                content=_faces_of(fonts_css, fonts).encode()))
-    for index, font in enumerate(fonts):
+                                content=_faces_of(fonts_css, embedded).encode()))
+    for index, font in enumerate(embedded):
         book.add_item(epub.EpubItem(uid=f"font-{index}", file_name=f"styles/fonts/{font.name}",
                                     media_type="font/ttf",
                                     content=read_input(font, publication.root, RenderError,
@@ -110,15 +111,14 @@ def _fonts_used(fonts: list[BundledFont], text: str) -> list[Path]:
     """The fonts the book embeds: the first font's family (the one every font-family list
     names first) and every other font that has a character of `text` those do not have.
     An English book does not carry the Arabic font."""
-    base = fonts[0].path.name.split("-")[0] if fonts else ""
-    chosen = [font for font in fonts if font.path.name.split("-")[0] == base]
+    base = fonts[0].family if fonts else ""
+    chosen = [font for font in fonts if font.family == base]
     covered = frozenset().union(*(font.characters for font in chosen))
     needed = {ord(char) for char in text if drawn(char)} - covered
     for font in fonts:
         if font not in chosen and font.characters & needed:
-            family = font.path.name.split("-")[0]
-            chosen += [other for other in fonts if other.path.name.split("-")[0] == family
-                       and other not in chosen]
+            chosen += [other for other in fonts
+                       if other.family == font.family and other not in chosen]
     return sorted(font.path for font in chosen)
 
 

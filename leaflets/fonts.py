@@ -23,6 +23,11 @@ class BundledFont:
     path: Path
     characters: frozenset[int]
 
+    @property
+    def family(self) -> str:
+        """The family, as the file names it ("AtkinsonHyperlegibleLeaflet-Bold.ttf")."""
+        return self.path.name.split("-")[0]
+
 
 def bundled_fonts(fonts_dir: Path, root: Path) -> list[BundledFont]:
     """Every font of `fonts_dir`, with the characters it maps."""

@@ -134,14 +134,15 @@ LANGUAGES: dict[str, LanguageRules] = {
 }
 
 
-def form_pattern(form: str, rules: LanguageRules, endings: bool = True) -> str:
+def form_pattern(form: str, rules: LanguageRules, endings: bool = True,
+                 between: str = r"[\s\u00a0\u202f]+") -> str:
     """A pattern for the words of `form` as the language writes them in running text: each
     word with the language's plural endings (`endings`), the first with what the language
     glues before a word, the others with their article (Arabic "بالحقنة الموضعية" for
-    "حقنة موضعية")."""
+    "حقنة موضعية"), `between` the words."""
     plural = "|".join(re.escape(ending) for ending in rules.plural_endings)
     ending = rf"(?:{plural})?" if plural and endings else ""
-    return r"[\s\u00a0\u202f]+".join(
+    return between.join(
         (rules.first_word_prefix if index == 0 else rules.word_prefix) + re.escape(word) + ending
         for index, word in enumerate(form.split()))
 

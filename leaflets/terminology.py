@@ -22,7 +22,7 @@ from .blocks import Block, blocks, unquoted
 from .content import Document
 from .errors import Finding, excerpt
 from .files import shown_path
-from .languages import language_name, rules_for
+from .languages import form_pattern, language_name, rules_for
 from .markup import Heading, TermLink
 
 DOMAIN = "terminology"
@@ -159,13 +159,7 @@ def term_pattern(*forms: str | None, lang: str, elision: bool = False) -> re.Pat
     its plural; "ablation" in "cryoablation" does not).
     """
     rules = rules_for(lang)
-    plural = "|".join(re.escape(ending) for ending in rules.plural_endings)
-    ending = rf"(?:{plural})?" if plural else ""
-    alternatives = []
-    for form in filter(None, forms):
-        words = [(rules.first_word_prefix if index == 0 else rules.word_prefix)
-                 + re.escape(word) + ending for index, word in enumerate(form.split())]
-        alternatives.append(SPACE.join(words))
+    alternatives = [form_pattern(form, rules, between=SPACE) for form in filter(None, forms)]
     prefix = f"(?:{rules.elision})?" if elision and rules.elision else ""
     return re.compile(rf"(?<![\w-]){prefix}(?:{'|'.join(alternatives)})(?![\w])",
                       re.IGNORECASE)

@@ -101,16 +101,16 @@ def test_the_arabic_e_book_reads_right_to_left(dist):
 
 def test_the_arabic_cover_draws_arabic_letters_not_empty_boxes(dist):
     from leaflets.cover import draw_cover
+    from leaflets.fonts import bundled_fonts
 
     cover = Image.open(io.BytesIO(zipfile.ZipFile(dist / "ar" / "algoradiologie-douleur.epub")
                                   .read("EPUB/images/cover.png"))).convert("RGB")
     # The same title drawn with the Latin font alone: each letter its .notdef box.
     title = "تخفيف الألم بمساعدة التصوير الطبي"
-    boxes = Image.open(io.BytesIO(draw_cover(title, "", "", REPO / "styles" / "fonts",
-                                             right_to_left=True,
+    fonts = bundled_fonts(REPO / "styles" / "fonts", REPO)
+    boxes = Image.open(io.BytesIO(draw_cover(title, "", "", fonts, right_to_left=True,
                                              families=("AtkinsonHyperlegibleLeaflet",))))
-    drawn = Image.open(io.BytesIO(draw_cover(title, "", "", REPO / "styles" / "fonts",
-                                             right_to_left=True)))
+    drawn = Image.open(io.BytesIO(draw_cover(title, "", "", fonts, right_to_left=True)))
     band = (0, 300, 1600, 1200)
     assert drawn.convert("RGB").crop(band).tobytes() == cover.crop(band).tobytes()
     assert drawn.crop(band).tobytes() != boxes.crop(band).tobytes()

@@ -30,6 +30,7 @@ def facts(project: Project, target: Target) -> list[str]:
 def make(making: Making) -> Output:
     from ..cover import draw_cover
     from ..epub import BookTexts, Chapter, make_epub
+    from ..fonts import bundled_fonts
     from .common import document_record, source_date
 
     project, lang = making.project, making.target.lang
@@ -59,11 +60,11 @@ def make(making: Making) -> Output:
     band = _draft_band(renderer, marks)
     cover_page = renderer.page("cover.xhtml", image="images/cover.png", chapters=marks,
                                draft_band=band)
-    cover_png = draw_cover(texts.title, texts.subtitle, _(book.publisher),
-                           publication.styles_dir / "fonts", band,
+    fonts = bundled_fonts(publication.styles_dir / "fonts", publication.root)
+    cover_png = draw_cover(texts.title, texts.subtitle, _(book.publisher), fonts, band,
                            right_to_left=publication.direction(lang) == "rtl")
     return Output(make_epub(publication, lang, texts, chapters, nav, cover_page, cover_png,
-                            source_date(project, lang)))
+                            source_date(project, lang), fonts))
 
 
 def _draft_band(renderer: Renderer, chapters: list[dict[str, str | None]]) -> str | None:

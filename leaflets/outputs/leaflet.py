@@ -111,7 +111,7 @@ def _printing_note(making: Making) -> RenderedPdf:
 
     project, target = making.project, making.target
     publication = project.publication
-    source = project.markup(target.lang, target.slug).document.path
+    source = project.document(target.lang, target.slug).path
     html = making.renderers.get(project, target.lang).booklet_note(
         [os.path.relpath(publication.styles_dir / "booklet.css", source.parent)])
     return write_pdf(pdf_job(publication, html, target.lang, source, target.output))
