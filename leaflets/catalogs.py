@@ -27,6 +27,7 @@ from .content import read_document
 from .errors import CatalogError, Finding, excerpt, raise_if_any
 from .files import write_all
 from .inputs import checked_folder, read_input, read_input_text
+from .languages import babel_identifier
 from .terminology import read_glossary
 
 DOMAIN = "messages"
@@ -158,7 +159,8 @@ def load_terminology(publication: Publication, lang: str) -> Catalog | None:
 
 
 def _new_catalog(publication: Publication, lang: str | None, header: str = "") -> Catalog:
-    return Catalog(locale=lang, header_comment=header or HEADER, project=PROJECT, version="1.0",
+    return Catalog(locale=babel_identifier(lang) if lang else None,
+                   header_comment=header or HEADER, project=PROJECT, version="1.0",
                    copyright_holder=publication.book.publisher,
                    msgid_bugs_address=publication.online_url,
                    language_team=f"{lang} <{publication.online_url}>" if lang else None,
@@ -213,7 +215,8 @@ def read_catalog(path: Path, lang: str | None, root: Path | None = None) -> Cata
     data = text.encode("utf-8")
     try:
         # Decoded as UTF-8 above, whatever charset the header claims.
-        catalog = read_po(io.BytesIO(data), locale=lang, abort_invalid=True, charset="utf-8")
+        catalog = read_po(io.BytesIO(data), locale=babel_identifier(lang) if lang else None,
+                          abort_invalid=True, charset="utf-8")
         gettext.c2py(catalog.plural_expr)  # a broken Plural-Forms fails here, with its file
         return catalog
     except PoFileError as error:
@@ -388,19 +391,39 @@ def catalog_counts(publication: Publication, lang: str) -> list[CatalogCounts]:
     return counts
 
 
+@dataclass(frozen=True)
+class LabelProgress:
+    """How far `lang`'s interface catalog is: the labels its pages would show in French."""
+
+    untranslated: list[str]
+    total: int
+
+    def percent(self) -> int:
+        """Translated labels, in whole percent rounded down: 100 only when all are."""
+        if not self.total:
+            return 100
+        return (self.total - len(self.untranslated)) * 100 // self.total
+
+
 def untranslated_labels(publication: Publication, lang: str) -> list[str]:
     """The template labels and the publication file's texts that `lang` would show in
     French: empty, fuzzy, or missing from its catalog."""
+    return label_progress(publication, lang).untranslated
+
+
+def label_progress(publication: Publication, lang: str) -> LabelProgress:
+    """The labels `lang`'s pages look up, and those of them not translated yet."""
+    expected = expected_messages(publication, DOMAIN)
     if lang == publication.source_language:
-        return []
+        return LabelProgress([], len(expected))
     path = po_path(publication, lang)
     catalog = read_catalog(path, lang, publication.root) if path.exists() else None
     labels = []
-    for message_id in expected_messages(publication, DOMAIN):
+    for message_id in expected:
         translated = catalog.get(message_id) if catalog is not None else None
         if translated is None or translated.fuzzy or not _is_translated(translated):
             labels.append(message_text(message_id))
-    return labels
+    return LabelProgress(labels, len(expected))
 
 
 def expected_messages(publication: Publication, domain: str) -> list[str | tuple[str, ...]]:

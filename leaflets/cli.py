@@ -212,18 +212,30 @@ def _accept(args: argparse.Namespace, root: Path, stdout: TextIO) -> int:
 
 
 def _new_language(args: argparse.Namespace, root: Path, stdout: TextIO) -> int:
-    from .new_language import add_language
+    from .new_language import SHOWN_REGIONS, add_language
 
-    added = add_language(root, args.code)
+    added = add_language(root, args.code, args.today)
     print(f"added {added.code} ({added.name}, {added.own_name}) to publication.yml",
           file=stdout)
     if added.right_to_left:
         print(f"{added.code} is written right to left: added to languages.rtl", file=stdout)
     for change in added.catalogs:
         print(f"{change.action:9} {shown_path(change.path, root)}", file=stdout)
+    own, *others = added.date_forms
+    print(f"dates will read \"{own.example}\" (locale {own.locales[0]})", file=stdout)
+    if others:
+        print("  the language's regions also write:", file=stdout)
+        for form in others:
+            more = len(form.locales) - SHOWN_REGIONS
+            print(f"    \"{form.example}\": {', '.join(form.locales[:SHOWN_REGIONS])}"
+                  f"{f' and {more} more' if more > 0 else ''}", file=stdout)
+        print(f"  to use one, add it to publication.yml's languages.locales, e.g. "
+              f"locales: {{{added.code}: {others[0].locales[0]}}}", file=stdout)
     print("next steps:\n"
           f"  1. translate locales/{added.code}/LC_MESSAGES/messages.po (the pages' labels) "
-          "and terminology.po (the key terms), in Poedit or any PO editor\n"
+          "and terminology.po (the key terms), in Poedit or any PO editor: until every "
+          f"label is translated, nothing in {added.code} is built (the build says what is "
+          "missing, and builds the other languages)\n"
           f"  2. translate the {added.documents} documents into content/{added.code}/, each "
           "with `review: draft` until a reviewer has checked it\n"
           "  3. `build.py status` shows what is done, `build.py check` what to correct",

@@ -15,6 +15,7 @@ from babel import Locale, UnknownLocaleError
 
 from .errors import ConfigError, LeafletError, raise_if_any
 from .inputs import read_input_text
+from .languages import babel_identifier, language_tag
 
 PUBLICATION_FILE = "publication.yml"
 
@@ -119,7 +120,7 @@ class Publication:
 
     def locale(self, lang: str) -> str:
         """The Babel locale for `lang`'s dates and language names (e.g. en_GB for en)."""
-        return self.regional_locales.get(lang, lang)
+        return self.regional_locales.get(lang, babel_identifier(lang))
 
     def direction(self, lang: str) -> str:
         """Return 'rtl' or 'ltr' for `lang`."""
@@ -213,12 +214,28 @@ class _Reader:
         return tuple(values)
 
     def language(self, node: yaml.Node, code: str) -> str:
+        """A language of the publication, as a BCP 47 tag (pt-BR, the form of HTML's and
+        EPUB's lang): its folders, its pages and its catalogs' names."""
         try:
-            Locale.parse(code)
+            locale = Locale.parse(babel_identifier(code))
         except (UnknownLocaleError, ValueError, TypeError):
-            self.error(node, f"languages: unknown language code '{code}' "
-                             "(use an ISO 639 code that Babel knows, e.g. fr, en, es, ar)")
+            self.error(node, f"languages: unknown language code '{code}' (use a BCP 47 tag "
+                             "that Babel knows, e.g. fr, en, es, ar, pt-BR)")
+            return code
+        tag = language_tag(locale.language, locale.script, locale.territory, locale.variant)
+        if tag != code:
+            self.error(node, f"languages: write '{code}' as {tag} (a BCP 47 tag, as pages "
+                             "and e-books name their language)")
         return code
+
+    def date_locale(self, node: yaml.Node, value: str) -> str:
+        """The Babel locale of languages.locales (en_GB, or en-GB), as Babel names it."""
+        try:
+            Locale.parse(babel_identifier(value))
+        except (UnknownLocaleError, ValueError, TypeError):
+            self.error(node, f"languages.locales: unknown locale '{value}' (use one that "
+                             "Babel knows, e.g. en_GB, ar_MA, pt_BR)")
+        return babel_identifier(value)
 
 
 def load_publication(root: Path, text: str | None = None) -> Publication:
@@ -269,7 +286,8 @@ def _read_publication(reader: _Reader, root: Path, document: yaml.Node | None) -
         codes = set(filter(None, (source, *targets)))
         locales = reader.mapping(languages["locales"], "languages.locales", set(), codes)
         for code, node in locales.items():
-            regional[code] = reader.language(node, reader.text(locales, code, "languages.locales"))
+            regional[code] = reader.date_locale(node, reader.text(locales, code,
+                                                                  "languages.locales"))
     book = _read_book(reader, top.get("book"), (source, *targets))
     documents = reader.texts(top, "documents", "documents")
     document_nodes = top["documents"].value if documents else []

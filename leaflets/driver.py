@@ -46,6 +46,7 @@ if TYPE_CHECKING:
     from .project import Project
 
 NOT_MADE = "not made in this build (the line above says why)"
+IN_PROGRESS = "its language is in progress, not built (the line above says why)"
 SCRATCH = ".work"  # under dist/: the workers' temporary folders
 progress = logging.getLogger("leaflets.progress")
 
@@ -84,14 +85,19 @@ class BuildReport:
     findings: list[Finding] = field(default_factory=list)
     refused: bool = False  # --strict and findings: nothing was built
     removed: list[str] = field(default_factory=list)  # outputs taken out of dist/
+    # Languages whose translation is under way (their interface labels are not all
+    # translated): not built, and not a failure.
+    in_progress: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         removed = f", {len(self.removed)} removed from dist/" if self.removed else ""
         if self.refused:
             return (f"{len(self.findings)} finding(s) and --strict: nothing was built "
                     f"(`build.py check` lists them){removed}")
+        waiting = f"; in progress, not built: {', '.join(self.in_progress)}" \
+            if self.in_progress else ""
         return (f"{len(self.built)} built, {len(self.up_to_date)} up to date, "
-                f"{len(self.failed)} failed{removed}")
+                f"{len(self.failed)} failed{removed}{waiting}")
 
 
 class RefusedOutput(LeafletError):
@@ -259,7 +265,17 @@ def _build(root: Path, dist: Path, options: BuildOptions, code: str,
         targets = plan_targets(project, options)
         for stray, reason in _no_longer_produced(project, dist, produced):
             _remove(dist, state, stray, reason, report)
-        _warn_stale_not_asked(project, keys, produced, set(targets))
+        waiting = _languages_in_progress(project, options)
+        for lang, notice in waiting.items():
+            progress.warning("%s", notice)
+            report.in_progress.append(lang)
+            for target in targets:
+                if target.lang == lang:
+                    _remove(dist, state, target.output, IN_PROGRESS, report)
+        targets = [target for target in targets if target.lang not in waiting]
+        _say_missing_documents(project, targets)
+        _warn_stale_not_asked(project, keys, produced, set(targets) | {
+            target for target in produced if target.lang in waiting})
         unbuildable = _unbuildable(project, targets, options, report.findings)
         if options.strict and report.findings:
             _refuse_all(project, keys, targets, unbuildable, report)
@@ -282,7 +298,8 @@ def _build(root: Path, dist: Path, options: BuildOptions, code: str,
             else:
                 report.up_to_date.append(_dist_name(target, dist))
         _make(project, keys, todo, unbuildable, report, options, lock)
-        if not report.failed:
+        # While a language is in progress, every build reads the project, to say so again.
+        if not report.failed and not report.in_progress:
             state.record_plan(options.key(), PlanRecord(
                 fingerprint, tuple(_dist_name(t, dist) for t in targets), libraries))
         return report
@@ -518,6 +535,43 @@ def _over_budget(project: Project, target: Target, pages: int | None) -> Finding
 def _budget_refusal(over: Finding, options: BuildOptions) -> RefusedOutput:
     flag = "--release" if options.release else "--strict"
     return RefusedOutput(over.path, over.line, f"{flag}: {over.message}")
+
+
+def _languages_in_progress(project: Project, options: BuildOptions) -> dict[str, str]:
+    """The publication's languages whose translation is under way, each with the line that
+    says what is missing: their interface labels are not all translated, so their pages
+    would show French. They wait, without failing the build of the others, unless the
+    build is strict, a release, or for languages named with --lang (then they are
+    refused, see _unbuildable)."""
+    from .catalogs import label_progress, po_path
+
+    if options.strict or options.release:
+        return {}
+    publication = project.publication
+    waiting = {}
+    for lang in publication.languages:
+        labels = label_progress(publication, lang)
+        if options.languages or not labels.untranslated:
+            continue
+        catalog = shown_path(po_path(publication, lang), publication.root)
+        waiting[lang] = (
+            f"{lang}: {len(project.slugs_in(lang))} of {len(publication.documents)} documents "
+            f"translated; interface labels {labels.percent()} % translated "
+            f"({len(labels.untranslated)} to translate in {catalog}): not built")
+    return waiting
+
+
+def _say_missing_documents(project: Project, targets: list[Target]) -> None:
+    """One line for each language built without all its documents: its leaflets and its
+    book hold those translated so far."""
+    publication = project.publication
+    for lang in dict.fromkeys(target.lang for target in targets):
+        missing = [slug for slug in publication.documents
+                   if project.contents.get(lang, slug) is None]
+        if missing and lang != publication.source_language:
+            progress.info("%s: %d of %d documents translated, built without the others "
+                          "(%s)", lang, len(publication.documents) - len(missing),
+                          len(publication.documents), ", ".join(missing))
 
 
 def _unbuildable(project: Project, targets: list[Target], options: BuildOptions,

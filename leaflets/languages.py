@@ -81,6 +81,9 @@ class LanguageRules:
     word_prefix: str = ""
     # The article a dictionary ignores when it orders words (Arabic "ال").
     article: str = ""
+    # The language's tailoring of the Unicode collation (CLDR's): a letter ordered as
+    # another, after it when all else is equal (Arabic ة with ت).
+    sorts_with: dict[str, str] = field(default_factory=dict)
 
 
 LANGUAGES: dict[str, LanguageRules] = {
@@ -123,7 +126,9 @@ LANGUAGES: dict[str, LanguageRules] = {
         explanations=None,
         reading_ease=None,  # no validated formula for Arabic: the pages give none
         first_word_prefix="(?:[\u0648\u0641]?[\u0628\u0643\u0644]?(?:\u0627\u0644|\u0644)?)",
-        word_prefix="(?:\u0627\u0644)?", article="\u0627\u0644"),
+        word_prefix="(?:\u0627\u0644)?", article="\u0627\u0644",
+        # CLDR's Arabic collation: teh marbuta with teh, alef maksura with yeh.
+        sorts_with={"\u0629": "\u062a", "\u0649": "\u064a"}),
     "es": LanguageRules(
         typography=TypographyRules(double_quotes=("«", "»"), single_quotes=("\u201c", "\u201d")),
         plural_endings=("s", "es")),
@@ -148,7 +153,7 @@ def form_pattern(form: str, rules: LanguageRules, endings: bool = True,
 
 
 def rules_for(lang: str) -> LanguageRules:
-    """The rules of `lang` (its base language for a regional code such as pt_BR), plain
+    """The rules of `lang` (its base language for a regional code such as pt-BR), plain
     English-like rules for a language the table does not know."""
     return LANGUAGES.get(lang, LANGUAGES.get(lang.replace("-", "_").split("_")[0],
                                              LanguageRules()))
@@ -159,6 +164,18 @@ def language_name(code: str) -> str:
     from babel import Locale, UnknownLocaleError
 
     try:
-        return Locale.parse(code.replace("-", "_")).get_display_name("en") or code
+        return Locale.parse(babel_identifier(code)).get_display_name("en") or code
     except (UnknownLocaleError, ValueError):
         return code
+
+
+def babel_identifier(code: str) -> str:
+    """The Babel (CLDR) identifier of a language's BCP 47 tag, the form the publication,
+    its folders and its pages use: pt-BR is pt_BR, sr-Latn is sr_Latn."""
+    return code.replace("-", "_")
+
+
+def language_tag(language: str, script: str | None = None, territory: str | None = None,
+                 variant: str | None = None) -> str:
+    """The BCP 47 tag of a Babel locale's parts: ("pt", None, "BR") is pt-BR."""
+    return "-".join(part for part in (language, script, territory, variant) if part)

@@ -7,38 +7,56 @@ then all are written or none.
 
 from __future__ import annotations
 
+import datetime
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 from babel import Locale, UnknownLocaleError
+from babel.dates import format_date
+from babel.localedata import locale_identifiers
 
 from .catalogs import CatalogChange, catalog_files
 from .config import PUBLICATION_FILE, load_publication
 from .errors import ConfigError
 from .files import write_all
 from .inputs import checked_folder, read_input_text
+from .languages import babel_identifier, language_tag
+
+SHOWN_REGIONS = 4  # of the regions that write a date one way, the first few are named
+
+
+@dataclass(frozen=True)
+class DateForm:
+    """One way the language's regions write a date in full, and the Babel locales of those
+    regions (the language's own first: what the pages use unless languages.locales says)."""
+
+    example: str
+    locales: tuple[str, ...]
 
 
 @dataclass(frozen=True)
 class NewLanguage:
-    code: str
+    code: str  # a BCP 47 tag: pt-BR
     name: str  # in English, for the command's report
     own_name: str  # in the language itself
     catalogs: list[CatalogChange]
     documents: int  # to translate
     right_to_left: bool  # CLDR's character order: added to languages.rtl
+    date_forms: list[DateForm]  # the first is the one the pages will use
 
 
-def add_language(root: Path, code: str) -> NewLanguage:
-    """Add `code` to the publication's target languages and create its catalogs."""
+def add_language(root: Path, code: str, today: datetime.date) -> NewLanguage:
+    """Add `code` (a BCP 47 tag such as es or pt-BR, or Babel's pt_BR) to the publication's
+    target languages and create its catalogs."""
     publication = load_publication(root)
     try:
-        locale = Locale.parse(code.replace("-", "_"))
+        locale = Locale.parse(babel_identifier(code))
     except (UnknownLocaleError, ValueError) as error:
-        raise ConfigError(None, None, f"unknown language code '{code}' ({error}): use an ISO "
-                          "639 code that Babel knows, e.g. es, de, ar, pt_BR") from None
+        raise ConfigError(None, None, f"unknown language code '{code}' ({error}): use a BCP "
+                          "47 tag that Babel knows, e.g. es, de, ar, pt-BR") from None
+    code = language_tag(locale.language, locale.script, locale.territory, locale.variant)
     if code in publication.languages:
         raise ConfigError(publication.path, None, f"'{code}' is already one of the "
                           "publication's languages")
@@ -58,7 +76,22 @@ def add_language(root: Path, code: str) -> NewLanguage:
     return NewLanguage(code, locale.get_display_name("en") or code,
                        locale.get_display_name(locale) or code,
                        [change for change in changes if code in change.path.parts],
-                       len(publication.documents), right_to_left)
+                       len(publication.documents), right_to_left, date_forms(locale, today))
+
+
+def date_forms(locale: Locale, day: datetime.date) -> list[DateForm]:
+    """How `locale`'s language writes `day` in full across its regions (CLDR's data, through
+    Babel): `locale`'s own way first, then the others, each with the locales that write it.
+    A coordinator picks the one the patients read (Moroccan Arabic names the months
+    differently from the Levant's) and sets it in languages.locales."""
+    own = str(locale)
+    depth = own.count("_") + 1  # ar_MA for ar, not ar_MA_x
+    regional = [identifier for identifier in locale_identifiers()
+                if identifier.startswith(f"{own}_") and identifier.count("_") == depth]
+    forms: dict[str, list[str]] = {}
+    for identifier in [own, *sorted(regional)]:
+        forms.setdefault(format_date(day, "long", locale=identifier), []).append(identifier)
+    return [DateForm(example, tuple(locales)) for example, locales in forms.items()]
 
 
 def _with_language(path: Path, text: str, code: str, identifier: str,

@@ -22,7 +22,7 @@ from markupsafe import escape
 from .config import Publication
 from .errors import RenderError
 from .inputs import checked_path, note_read
-from .languages import rules_for
+from .languages import babel_identifier, rules_for
 from .markup import Markup
 from .typography import apply, keep_last_two_words, typography_for
 
@@ -109,7 +109,8 @@ class Renderer:
 
     def language_name(self, code: str) -> str:
         """`code`'s name in the page's language ("anglais" on a French page)."""
-        return Locale.parse(code).get_language_name(self.lang) or code
+        return Locale.parse(babel_identifier(code)).get_language_name(
+            babel_identifier(self.lang)) or code
 
     def page(self, template_name: str, **values: object) -> str:
         """Render `template_name` with the language's common values and `values`."""
@@ -263,7 +264,8 @@ def language_list(codes: list[str], rtl_languages: frozenset[str],
 
 def own_language_name(code: str) -> str:
     """`code`'s name in its own language, capitalised as a list entry ("Français")."""
-    name = Locale.parse(code).get_language_name(code) or code
+    name = Locale.parse(babel_identifier(code)).get_language_name(
+        babel_identifier(code)) or code
     return name[:1].upper() + name[1:]
 
 

@@ -7,7 +7,7 @@ import zipfile
 from collections import Counter
 
 import pytest
-from conftest import REPO, edit, make_project, run_cli
+from conftest import REPO, edit, flat, make_project, run_cli
 from PIL import Image
 from reading import Epub, bundled_family_names, pdf_fonts, pdf_pages_text
 from test_profiles import LEAFLETS, render
@@ -164,13 +164,18 @@ def test_the_arabic_glossary_is_ordered_as_an_arabic_dictionary(dist):
     headings = [re.sub(r"<[^>]+>", "", heading)
                 for heading in re.findall(r"<h2[^>]*>(.*?)</h2>", glossary, re.S)]
     assert len(headings) > 15
-    keys = [collation_key(heading, "ال") for heading in headings]
+    keys = [collation_key(heading, "ar") for heading in headings]
     assert keys == sorted(keys)
-    # The article is passed over, as in an Arabic dictionary, and the hamza of أ and إ
-    # counts only to break ties: "التخدير" sorts under ت, "إصمام" with the other alifs.
+    # CLDR's order (the Unicode collation, Arabic tailoring), with the article passed over
+    # as in an Arabic dictionary: "التخدير" sorts under ت; the alif forms آ, أ, إ, ا in
+    # that order, as ICU orders them.
     words = ["ثقب", "التخدير", "بطانة", "إصمام", "استئصال", "أشعة"]
-    assert sorted(words, key=lambda word: collation_key(word, "ال")) == \
-        ["استئصال", "أشعة", "إصمام", "بطانة", "التخدير", "ثقب"]
+    assert sorted(words, key=lambda word: collation_key(word, "ar")) == \
+        ["أشعة", "إصمام", "استئصال", "بطانة", "التخدير", "ثقب"]
+    # The tailoring: ة is ordered as ت, so what follows decides ("ةب" after "تا"); by
+    # the default table alone ة comes before every ت.
+    assert sorted(["ةب", "تا"], key=lambda word: collation_key(word, "ar")) == ["تا", "ةب"]
+    assert sorted(["ةب", "تا"], key=lambda word: collation_key(word, "en")) == ["ةب", "تا"]
 
 
 def test_new_language_marks_a_right_to_left_language_and_says_what_comes_next(tmp_path):
@@ -181,9 +186,43 @@ def test_new_language_marks_a_right_to_left_language_and_says_what_comes_next(tm
     assert "next steps:" in run.stdout and "messages.po" in run.stdout
     publication = (project / "publication.yml").read_text(encoding="utf-8")
     assert re.search(r"rtl: \[ar\]", publication), publication
+    # How the regions write a date, from CLDR: the coordinator picks the patients' form.
+    lines = run.stdout.splitlines()
+    assert 'dates will read "1 ديسمبر 2026" (locale ar)' in lines
+    assert '    "1 دجنبر 2026": ar_MA' in lines  # Moroccan month names
+    assert any(line.startswith('    "1 كانون الأول 2026": ar_IQ, ar_JO,') for line in lines)
+    assert "  to use one, add it to publication.yml's languages.locales, e.g. " \
+        "locales: {ar: ar_IQ}" in lines
     run = run_cli(project, "new-language", "es")
     assert "right to left" not in run.stdout
     edit(project / "publication.yml", "rtl: [ar]", "rtl: [ar]")  # unchanged by es
+    edit(project / "publication.yml", "  rtl: [ar]\n", "  rtl: [ar]\n  locales: {ar: ar_MA}\n")
+    catalog = project / "locales" / "ar" / "LC_MESSAGES" / "messages.po"
+    fill_catalog(catalog)
+    (project / "content" / "ar" / "seconde.md").write_text(
+        "---\ntitle: النشرة الثانية\nsummary: نشرة قصيرة.\nupdated: 2026-11-20\n"
+        "review: draft\n---\n## تذكروا\n\nتحدثوا مع طبيبكم.\n", encoding="utf-8")
+    run = run_cli(project, "--lang", "ar", "--format", "pdf", "--profile", "screen")
+    assert run.status == 0, run.stderr
+    text = flat(" ".join(pdf_pages_text(project / "dist" / "ar" / "seconde.pdf")))
+    assert "نونبر" in text and "نوفمبر" not in text  # November, as Morocco writes it
+
+
+def fill_catalog(path):
+    """Translate `path` (a fixture's Arabic interface catalog) from the real one."""
+    from babel.messages.pofile import read_po, write_po
+
+    with (REPO / "locales" / "ar" / "LC_MESSAGES" / "messages.po").open("rb") as handle:
+        real = read_po(handle, locale="ar")
+    with path.open("rb") as handle:
+        catalog = read_po(handle, locale="ar")
+    for message in catalog:
+        if message.id:
+            known = real.get(message.id)
+            message.string = known.string if known is not None else "قسم الأشعة"
+            message.flags.discard("fuzzy")
+    with path.open("wb") as handle:
+        write_po(handle, catalog)
 
 
 def test_check_reads_eastern_arabic_digits_as_the_numbers_they_are(tmp_path):

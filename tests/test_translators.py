@@ -5,8 +5,9 @@ import json
 import re
 
 import pytest
+from babel.messages.pofile import write_po
 from conftest import edit, flat, make_project, outputs, recorded_outputs, run_cli
-from reading import pdf_pages_text
+from reading import Epub, pdf_pages_text
 
 from leaflets.catalogs import read_catalog
 
@@ -244,13 +245,54 @@ def test_a_new_language_builds_with_every_document_missing(project):
     assert unknown.status == 2 and "unknown language code 'xx'" in unknown.stderr
 
 
+def test_a_new_language_is_named_by_its_bcp47_tag_everywhere(project):
+    run = run_cli(project, "new-language", "pt_BR")  # Babel's form, taken as pt-BR
+    assert run.status == 0, run.stderr
+    lines = run.stdout.splitlines()
+    assert lines[0] == "added pt-BR (Portuguese (Brazil), português (Brasil)) to publication.yml"
+    assert 'dates will read "1 de dezembro de 2026" (locale pt_BR)' in lines
+    assert "  targets: [en, pt-BR]\n" in (project / "publication.yml").read_text()
+    po = project / "locales" / "pt-BR" / "LC_MESSAGES" / "messages.po"
+    assert '"Language: pt_BR\\n"' in po.read_text(encoding="utf-8")  # as PO editors read it
+    english = read_catalog(project / "locales" / "en" / "LC_MESSAGES" / "messages.po", "en")
+    catalog = read_catalog(po, "pt-BR")
+    for message in catalog:
+        if message.id:
+            message.string = english[message.id].string
+    with po.open("wb") as handle:
+        write_po(handle, catalog)
+    (project / "content" / "pt-BR" / "seconde.md").write_text(
+        "---\ntitle: Segundo folheto\nsummary: Um folheto curto.\nupdated: 2026-11-20\n"
+        "review: draft\n---\n## Lembre-se\n\nFale com o seu médico.\n", encoding="utf-8")
+    build = run_cli(project, "--lang", "pt-BR", "--profile", "screen,book")
+    assert build.status == 0, build.stderr
+    assert "pt-BR: 1 of 2 documents translated, built without the others (premiere)" in \
+        build.stderr.splitlines()
+    epub = Epub(project / "dist" / "pt-BR" / "fixture-book.epub")
+    assert epub.metadata("language") == ["pt-BR"]
+    assert "20 de novembro de 2026" in flat(pdf_pages_text(
+        project / "dist" / "pt-BR" / "seconde.pdf")[-1])
+    # The publication file names languages one way: Babel's pt_BR is shown its BCP 47 form.
+    edit(project / "publication.yml", "targets: [en, pt-BR]", "targets: [en, pt_BR]")
+    refused = run_cli(project, "status")
+    assert refused.status == 2
+    assert "publication.yml:5: languages: write 'pt_BR' as pt-BR (a BCP 47 tag, as " \
+        "pages and e-books name their language)" in refused.stderr
+
+
 def test_a_partly_translated_language_never_prints_french_labels(project):
     assert run_cli(project, "new-language", "es").status == 0
     spanish = project / "content" / "es" / "seconde.md"
     spanish.write_text("---\ntitle: Segunda ficha\nsummary: Una ficha corta.\n"
                        "updated: 2026-11-20\nreview: draft\n---\n## Recuerde\n\n"
                        "Hable con su médico: le conoce.\n", encoding="utf-8")
-    run = run_cli(project)
+    run = run_cli(project)  # es waits; the other languages are built
+    assert run.status == 0, run.stderr
+    assert re.search(r"^es: 1 of 2 documents translated; interface labels 0 % translated "
+                     r"\(\d+ to translate in locales/es/LC_MESSAGES/messages.po\): not built$",
+                     run.stderr, re.MULTILINE)
+    assert not (project / "dist" / "es").exists()
+    run = run_cli(project, "--lang", "es")  # asked for by name: refused
     assert run.status == 1
     refusals = [line for line in run.stderr.splitlines() if "failed dist/es/" in line]
     assert len(refusals) == 6  # seconde in 4 profiles, the book's PDF and its EPUB
