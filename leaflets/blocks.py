@@ -37,6 +37,11 @@ class Block:
     section: str  # the heading above it ("" before the first)
     section_index: int
     level: int = 0  # headings: 2 for ##
+    # The block's inline Markdown as written (a footnote's without its "[^1]: "), for the
+    # exchange with translation tools; "" for a block of code or raw HTML, which they do
+    # not translate.
+    raw: str = ""
+    end: int = 0  # the line after the block's last one (the body's blocks)
 
     @property
     def shape(self) -> str:
@@ -56,12 +61,14 @@ def blocks(document: Document) -> list[Block]:
     The body is parsed by markdown-it-py, whose tokens carry their source lines: a line
     that looks like a heading inside a fenced block, or a footnote, is what a Markdown
     reader makes of it."""
-    found: list[tuple[int, str, str, int]] = []  # line, kind, text, heading level
+    # line, kind, text, heading level, raw Markdown, end line
+    found: list[tuple[int, str, str, int, str, int]] = []
     text = document.path.read_text(encoding="utf-8")
     # The values YAML gives, not the lines: a comment after a title is no part of it.
     for key, value in (("title", document.title), ("summary", document.summary)):
         if value:
-            found.append((front_matter_line(text, key), key, printed(value), 0))
+            line = front_matter_line(text, key)
+            found.append((line, key, printed(value), 0, value, line + 1))
     body = document.body_line
     items: list[bool] = []  # for each list item we are in: has its first paragraph come?
     heading, cell, footnote = 0, False, ""
@@ -79,30 +86,31 @@ def blocks(document: Document) -> list[Block]:
         elif token.type == "footnote_close":
             footnote = ""
         elif token.type == "inline" and token.map:
-            line = body + token.map[0]
+            line, end = body + token.map[0], body + token.map[1]
             content = " ".join(part.strip() for part in token.content.splitlines())
             if heading:
-                found.append((line, "heading", content, heading))
+                found.append((line, "heading", content, heading, content, end))
                 heading = 0
             elif cell:
-                found.append((line, "cell", content, 0))
+                found.append((line, "cell", content, 0, content, end))
             elif items and not items[-1]:
                 items[-1] = True
-                found.append((line, "item", content, 0))
+                found.append((line, "item", content, 0, content, end))
             elif not DEFINITION.match(content):  # an abbreviation's: prints nothing
-                found.append((line, "paragraph", footnote + content, 0))
+                found.append((line, "paragraph", footnote + content, 0, content, end))
                 footnote = ""
         elif token.type in ("fence", "code_block", "html_block") and token.map:
             content = " ".join(part.strip() for part in token.content.splitlines())
-            found.append((body + token.map[0], "paragraph", content, 0))
+            found.append((body + token.map[0], "paragraph", content, 0, "",
+                          body + token.map[1]))
     # Footnotes come last from the parser: each goes back where it was written.
     found.sort(key=lambda entry: entry[0])
     result: list[Block] = []
     section, section_index = "", 0
-    for line, kind, content, level in found:
+    for line, kind, content, level, raw, end in found:
         if kind == "heading":
             section, section_index = printed(content), section_index + 1
-        result.append(Block(kind, content, line, section, section_index, level))
+        result.append(Block(kind, content, line, section, section_index, level, raw, end))
     # A block that prints nothing (raw HTML the cleaning removes) is no block for a reader.
     return [replace(block, text=shown) for block in result if (shown := printed(block.text))]
 
@@ -151,3 +159,38 @@ def _key(block: Block) -> tuple[str, tuple[str, ...]]:
 def unquoted(text: str) -> str:
     """`text` without its quotations: a quoted title is cited as it is, not translated."""
     return re.sub(r'"[^"]*"|«[^»]*»|\u201c[^\u201d]*\u201d', " ", text)
+
+
+@dataclass(frozen=True)
+class BlockChange:
+    """A block of a document that differs between two of its versions."""
+
+    kind: str  # "changed", "added" or "removed"
+    before: Block | None  # in the old version
+    after: Block | None  # in the new one
+    old_index: int  # its place among the old blocks (an added one: the block it precedes)
+
+
+def block_changes(old: list[Block], new: list[Block]) -> list[BlockChange]:
+    """What changed from `old` to `new`, block by block, in order. Where blocks were added
+    or removed, the others still pair by their kind: a list losing its last item while
+    another item changes is one change and one removal, not three changes."""
+    changes: list[BlockChange] = []
+    texts = difflib.SequenceMatcher(None, [(b.shape, b.text) for b in old],
+                                    [(b.shape, b.text) for b in new], autojunk=False)
+    for operation, i1, i2, j1, j2 in texts.get_opcodes():
+        if operation == "equal":
+            continue
+        olds, news = old[i1:i2], new[j1:j2]
+        shapes = difflib.SequenceMatcher(None, [b.shape for b in olds], [b.shape for b in news],
+                                         autojunk=False)
+        for inner, k1, k2, l1, l2 in shapes.get_opcodes():
+            if inner == "equal":
+                changes += [BlockChange("changed", before, after, i1 + k1 + offset)
+                            for offset, (before, after)
+                            in enumerate(zip(olds[k1:k2], news[l1:l2], strict=True))]
+                continue
+            changes += [BlockChange("removed", before, None, i1 + k1 + offset)
+                        for offset, before in enumerate(olds[k1:k2])]
+            changes += [BlockChange("added", None, after, i1 + k1) for after in news[l1:l2]]
+    return changes

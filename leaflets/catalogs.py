@@ -118,6 +118,25 @@ def update_catalogs(publication: Publication,
     return changes
 
 
+def _carry_renamed_terms(catalog: Catalog) -> None:
+    """A French term renamed in the glossary (its heading changed, its definition kept)
+    keeps its approved translation, as fuzzy with the old term as previous msgid, for the
+    translators to confirm: it is not left obsolete with a new, empty entry."""
+    for old_id, old in list(catalog.obsolete.items()):
+        if not old.string or not old.auto_comments:
+            continue
+        renamed = next((message for message in catalog
+                        if message.id and not message.string
+                        and message.auto_comments == old.auto_comments), None)
+        if renamed is None:
+            continue
+        renamed.string = old.string
+        renamed.flags.add("fuzzy")
+        renamed.previous_id = [old.id] if isinstance(old.id, str) else list(old.id)
+        renamed.user_comments = list(old.user_comments)  # its forbidden renderings
+        del catalog.obsolete[old_id]
+
+
 def catalog_files(publication: Publication, now: datetime.datetime | None = None
                   ) -> tuple[list[CatalogChange], list[tuple[Path, bytes]]]:
     """What `update_catalogs` would do, and the files it would write: nothing is written."""
@@ -137,6 +156,8 @@ def catalog_files(publication: Publication, now: datetime.datetime | None = None
                 catalog = read_catalog(path, lang, publication.root)
                 catalog.update(template, update_header_comment=False,
                                update_creation_date=False)
+                if domain == TERMINOLOGY:
+                    _carry_renamed_terms(catalog)
             else:
                 catalog = _new_catalog(publication, lang, template.header_comment)
                 catalog.update(template)

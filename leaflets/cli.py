@@ -24,7 +24,7 @@ from .files import shown_path
 from .outputs import FORMATS, VARIANTS
 
 COMMANDS = ("build", "check", "status", "readability", "diff", "accept", "new-language",
-            "catalogs", "clean")
+            "catalogs", "export", "import", "clean")
 
 
 def main(argv: list[str] | None = None, stdout: TextIO | None = None,
@@ -99,7 +99,8 @@ def _run(args: argparse.Namespace, root: Path, stdout: TextIO) -> int:
     # answer quickly because they load neither WeasyPrint nor the e-book libraries.
     commands = {"build": _build, "check": _check, "status": _status,
                 "readability": _readability, "diff": _diff, "accept": _accept,
-                "new-language": _new_language, "catalogs": _catalogs, "clean": _clean}
+                "new-language": _new_language, "catalogs": _catalogs, "export": _export,
+                "import": _import, "clean": _clean}
     return commands[args.command](args, root, stdout)
 
 
@@ -176,15 +177,31 @@ def _diff(args: argparse.Namespace, root: Path, stdout: TextIO) -> int:
     from .config import load_publication
     from .translation import describe_changes, parse_document_ref, source_changes
 
-    lang, slug = parse_document_ref(args.document)
-    changes = source_changes(load_publication(root), lang, slug)
-    print("\n".join(describe_changes(changes, root)), file=stdout)
+    publication = load_publication(root)
+    if "/" not in args.document.strip("/") and not args.document.endswith(".md"):
+        lang = args.document.strip("/")
+        if lang not in publication.target_languages:
+            raise LeafletError(publication.path, None, f"'{lang}' is not one of the "
+                               "publication's translations "
+                               f"({', '.join(publication.target_languages)})")
+        refs = [(lang, slug) for slug in publication.documents
+                if (publication.content_dir / lang / f"{slug}.md").exists()]
+    else:
+        refs = [parse_document_ref(args.document)]
+    reports = []
+    for lang, slug in refs:
+        changes = source_changes(publication, lang, slug)
+        if len(refs) == 1 or changes.changes or changes.followed_version is None:
+            reports.append("\n".join(describe_changes(changes, root)))
+    if len(refs) > 1 and not reports:
+        reports.append(f"No change since: every {refs[0][0]} translation is up to date.")
+    print("\n\n".join(reports), file=stdout)
     return 0
 
 
 def _accept(args: argparse.Namespace, root: Path, stdout: TextIO) -> int:
     from .project import acceptance_blockers, load_project
-    from .translation import accept, parse_accept_refs
+    from .translation import accept, parse_accept_refs, review_problem
 
     project = load_project(root)
     publication = project.publication
@@ -199,14 +216,22 @@ def _accept(args: argparse.Namespace, root: Path, stdout: TextIO) -> int:
             for finding in blockers:
                 print(f"  {finding.describe(root)}", file=stdout)
             continue
-        done = accept(publication, lang, slug, args.reviewed)
+        translation = project.contents.get(lang, slug)
+        problem = review_problem(translation, args.reviewer) \
+            if args.reviewed and translation is not None else None
+        if problem is not None:
+            refused += 1
+            print(f"{name}: not accepted: {problem}", file=stdout)
+            continue
+        done = accept(publication, lang, slug, args.reviewed, args.reviewer)
         print(f"{name} now follows content/{publication.source_language}/{slug}.md version "
               f"{done.version} (recorded in {shown_path(done.followed, root)}); review: "
               f"{done.review}", file=stdout)
         if done.review_reset:
             print(f"  review set back to draft: the {publication.source_name} changed since it "
                   "was reviewed. "
-                  f"Once a reviewer has checked it: build.py accept --reviewed {lang}/{slug}",
+                  f"Once a reviewer has checked it: build.py accept --reviewed --reviewer NAME "
+                  f"{lang}/{slug}",
                   file=stdout)
     return 1 if refused else 0
 
@@ -241,6 +266,54 @@ def _new_language(args: argparse.Namespace, root: Path, stdout: TextIO) -> int:
           "  3. `build.py status` shows what is done, `build.py check` what to correct",
           file=stdout)
     return 0
+
+
+def _export(args: argparse.Namespace, root: Path, stdout: TextIO) -> int:
+    from .exchange import export_documents, export_terms
+    from .project import load_project
+
+    project = load_project(root)
+    if args.what == "terminology":
+        if not args.terms_lang:
+            raise LeafletError(None, None, "export terminology: name the language, e.g. "
+                               "`export terminology en`")
+        written = export_terms(project, args.terms_lang, args.format or "tbx",
+                               Path(args.output) if args.output else None)
+        print(f"wrote {written}", file=stdout)
+        return 0
+    lines = export_documents(project, args.what, args.format or "po",
+                             Path(args.output) if args.output else None, args.today)
+    for line in lines:
+        print(line, file=stdout)
+    return 0
+
+
+def _import(args: argparse.Namespace, root: Path, stdout: TextIO) -> int:
+    from .exchange import import_file
+    from .project import acceptance_findings, load_project
+
+    status = 0
+    for name in args.files:
+        project = load_project(root)
+        path = Path(name).resolve()
+        for done in import_file(project, path, args.today):
+            shown = shown_path(done.path, root)
+            if not done.written:
+                print(f"{shown}: nothing changed ({done.kept} unit(s) still to translate "
+                      "or review left as they were)", file=stdout)
+                continue
+            print(f"{'created' if done.created else 'updated'} {shown}: {done.written} "
+                  f"unit(s) written, {done.kept} still to translate or review left as they "
+                  "were; review: draft", file=stdout)
+            lang, slug = done.path.parent.name, done.path.stem
+            findings = acceptance_findings(load_project(root), lang, slug)
+            for finding in findings:
+                print(finding.describe(root), file=stdout)
+            errors = [finding for finding in findings if finding.severity == "error"]
+            print(f"  check: {len(errors)} error(s), {len(findings) - len(errors)} warning(s)",
+                  file=stdout)
+            status = 1 if errors else status
+    return status
 
 
 def _catalogs(args: argparse.Namespace, root: Path, stdout: TextIO) -> int:
@@ -313,18 +386,40 @@ def _parser() -> argparse.ArgumentParser:
     readability_parser.add_argument("--json", action="store_true", help="the same, as JSON")
     diff_parser = add_command(
         "diff", help="what changed in the source text since a translation was last accepted")
-    diff_parser.add_argument("document", help="the translation, e.g. en/cancers")
+    diff_parser.add_argument("document", help="the translation, e.g. en/cancers, or a whole "
+                             "language: en (the translations with changes)")
     accept_parser = add_command(
         "accept", help="record that translations now follow the current source text")
     accept_parser.add_argument("documents", nargs="+", metavar="LANG[/DOCUMENT]",
                                help="translations, e.g. en/cancers, or a whole language: en")
     accept_parser.add_argument("--reviewed", action="store_true",
                                help="a reviewer has checked them: mark them reviewed (only "
-                               "when `check` finds no error in them)")
+                               "when `check` finds no error in them, and the reviewer is not "
+                               "the translator)")
+    accept_parser.add_argument("--reviewer", metavar="NAME",
+                               help="with --reviewed: who reviewed them (recorded as "
+                               "`reviewer:`; default: the one their front matter names)")
     language_parser = add_command(
         "new-language", help="add a target language and create its catalogs")
     language_parser.add_argument("code", help="its code, e.g. es")
     add_command("catalogs", help="extract, update and compile the gettext catalogs")
+    export_parser = add_command(
+        "export", help="a translation as units for a translation tool (PO, XLIFF 1.2), or "
+        "the key terms (`export terminology LANG`: TBX, CSV)")
+    export_parser.add_argument("what", metavar="LANG[/DOCUMENT]",
+                               help="a translation (en/cancers), a whole language (en), or "
+                               "`terminology`")
+    export_parser.add_argument("terms_lang", nargs="?", metavar="LANG",
+                               help="after `terminology`: the language of the terms")
+    export_parser.add_argument("--format", help="po or xliff (default: po); for the terms, "
+                               "tbx or csv (default: tbx)")
+    export_parser.add_argument("-o", "--output", metavar="PATH",
+                               help="the file to write (a folder for a whole language; "
+                               "default: LANG-DOCUMENT.EXT in the current folder)")
+    import_parser = add_command(
+        "import", help="write the translated units of PO or XLIFF files back into the "
+        "translations, then check them")
+    import_parser.add_argument("files", nargs="+", metavar="FILE")
     add_command("clean", help="remove dist/")
     return parser
 

@@ -20,11 +20,18 @@ MAX_PARAGRAPH = 2000  # characters: a leaflet's longest is some 400
 SOURCE_FIELDS = {"title": str, "summary": str, "updated": datetime.date, "version": str,
                  "last_review": datetime.date, "review_due": datetime.date, "pages": int}
 TRANSLATION_FIELDS = {"title": str, "summary": str, "updated": datetime.date, "review": str,
-                      "follows": str, "pages": int}
+                      "follows": str, "pages": int, "translator": str, "reviewer": str}
 # Patient-information standards ask every leaflet to say when it was last reviewed and when
 # it will be reviewed next: the French document's dates, printed in every language.
 REQUIRED_SOURCE = ("title", "summary", "updated", "version", "last_review", "review_due")
 REQUIRED_TRANSLATION = ("title", "summary", "updated", "review")
+# What a translation copied from its French file still holds, and why it does not belong.
+SOURCE_ONLY = {
+    "version": "French document's version (`accept` records the one a translation "
+               "follows, as follows:)",
+    "last_review": "French document's review date (every language prints it)",
+    "review_due": "French document's next review (every language prints it)",
+}
 
 
 @dataclass(frozen=True)
@@ -44,6 +51,9 @@ class Document:
     review_due: datetime.date | None = None  # French: when it must be reviewed again
     review: str | None = None  # translations: "draft" or "reviewed"
     follows: str | None = None  # translations: the version of the French document they follow
+    # Translations: who translated it, who reviewed it (ISO 17100: never the same person).
+    translator: str | None = None
+    reviewer: str | None = None
     pages: int | None = None  # the number of A5 pages the leaflet must fit, if declared
 
     @property
@@ -211,7 +221,11 @@ def _read_fields(path: Path, text: str, front: dict[object, object], is_translat
         return front_matter_line(text, key)
 
     for key in front:
-        if key not in expected:
+        if key in SOURCE_ONLY and is_translation:
+            problems.append(ContentError(path, line_of(str(key)), f"'{key}' is the "
+                                         f"{SOURCE_ONLY[key]}: remove this line from the "
+                                         "translation"))
+        elif key not in expected:
             problems.append(ContentError(path, line_of(str(key)), f"unknown front matter key "
                                          f"'{_shown(key)}' (expected: {', '.join(expected)})"))
     for key in required_keys:

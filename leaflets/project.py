@@ -220,10 +220,9 @@ def catalog_findings(publication: Publication, lang: str,
     return findings
 
 
-def acceptance_blockers(project: Project, lang: str, slug: str) -> list[Finding]:
-    """What keeps `accept` from recording `lang`'s translation of `slug`: the errors `check`
-    finds in it (structure, key terms), and a French text changed without a new version,
-    which the record would make indistinguishable from the old one."""
+def acceptance_findings(project: Project, lang: str, slug: str) -> list[Finding]:
+    """What `check` finds in `lang`'s translation of `slug`: its structure against the
+    French, and its key terms."""
     publication = project.publication
     source = project.contents.get(publication.source_language, slug)
     translation = project.contents.get(lang, slug)
@@ -235,8 +234,19 @@ def acceptance_blockers(project: Project, lang: str, slug: str) -> list[Finding]
         approved = approved_terms(read_glossary(glossary) if glossary else [],
                                   load_terminology(publication, lang))
         findings += check_translation(source, translation, approved, publication.root)
-    blockers = [finding for finding in findings if finding.severity == "error"]
-    return blockers + unchanged_version_findings(publication, [source])
+    return findings
+
+
+def acceptance_blockers(project: Project, lang: str, slug: str) -> list[Finding]:
+    """What keeps `accept` from recording `lang`'s translation of `slug`: the errors `check`
+    finds in it (structure, key terms), and a French text changed without a new version,
+    which the record would make indistinguishable from the old one."""
+    source = project.contents.get(project.publication.source_language, slug)
+    if source is None or project.contents.get(lang, slug) is None:
+        return []
+    blockers = [finding for finding in acceptance_findings(project, lang, slug)
+                if finding.severity == "error"]
+    return blockers + unchanged_version_findings(project.publication, [source])
 
 
 def terminology_findings(project: Project, languages: tuple[str, ...] = ()) -> list[Finding]:

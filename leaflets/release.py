@@ -27,7 +27,7 @@ from .config import Publication
 from .content import front_matter_line
 from .errors import Finding, excerpt
 from .project import Project
-from .translation import OUTDATED, UP_TO_DATE
+from .translation import NOT_ACCEPTED, OUTDATED, UP_TO_DATE
 
 # Addresses reserved for examples and tests (RFC 2606, RFC 6761): never a real reader's.
 PLACEHOLDER_HOST = re.compile(r"(?:^|\.)(?:example\.(?:org|com|net)|localhost|"
@@ -107,7 +107,7 @@ def release_blockers(project: Project, findings: list[Finding],
         blockers += [Blocker(finding, lang) for finding in _catalog_findings(publication, lang)]
         for slug in publication.documents:
             status = project.statuses.get((lang, slug))
-            if status is not None and status.state in (UP_TO_DATE, OUTDATED):
+            if status is not None and status.state in (UP_TO_DATE, OUTDATED, NOT_ACCEPTED):
                 blockers += [Blocker(finding, lang, slug)
                              for finding in _translation_findings(
                                  publication, status.path, lang, slug, status.state,
@@ -155,10 +155,15 @@ def _translation_findings(publication: Publication, path: Path, lang: str, slug:
                                 f"the {publication.source_name} changed since this "
                                 "translation was accepted: "
                                 f"update it (`build.py diff {lang}/{slug}`), then accept it"))
+    elif state == NOT_ACCEPTED:
+        findings.append(Finding(path, 1, "outdated", "never accepted: check it against the "
+                                f"{publication.source_name}, then `build.py accept "
+                                f"{lang}/{slug}`"))
     if review != "reviewed":
         findings.append(Finding(path, front_matter_line(text, "review"), "draft",
-                                "review: draft: a reviewer checks the translation, then runs "
-                                f"`build.py accept --reviewed {lang}/{slug}`"))
+                                "review: draft: a reviewer (not its translator) checks the "
+                                "translation, then runs `build.py accept --reviewed --reviewer "
+                                f"NAME {lang}/{slug}`"))
     return findings
 
 

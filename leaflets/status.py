@@ -13,7 +13,7 @@ from .config import Publication
 from .content import front_matter_line, read_document
 from .errors import LeafletError
 from .files import shown_path
-from .translation import MISSING, TranslationStatus, translation_statuses
+from .translation import MISSING, TranslationStatus, WorkLeft, translation_statuses, work_left
 
 REVIEW_NOTICE_DAYS = 30  # reviews due this soon are listed
 
@@ -36,6 +36,13 @@ class StatusReport:
     catalogs: dict[str, list[CatalogCounts]]
     versions: dict[str, str | None]  # each French document's version
     reviews: list[ReviewDue]
+    work: dict[tuple[str, str], WorkLeft | None]  # by (language, document)
+    # What `check` finds in each translation; None when the project does not load.
+    findings: dict[tuple[str, str], int] | None
+
+    def words_left(self, lang: str) -> int:
+        return sum(work.words for (code, _), work in self.work.items()
+                   if code == lang and work is not None)
 
     def as_json(self) -> str:
         root = self.publication.root
@@ -48,8 +55,11 @@ class StatusReport:
                          "review": status.review, "file": shown_path(status.path, root),
                          "version": status.source_version, "follows": status.follows,
                          "draft_mark": not status.printable_clean and status.state != MISSING,
-                         "problem": status.problem}
+                         "problem": status.problem, "translator": status.translator,
+                         "reviewer": status.reviewer,
+                         **self._work_fields(lang, status.slug)}
                         for status in statuses],
+                    "words_to_translate": self.words_left(lang),
                     "catalogs": [
                         {**{key: value for key, value in asdict(counts).items()
                             if key not in ("path", "lang")},
@@ -62,6 +72,14 @@ class StatusReport:
                              "days_left": review.days_left} for review in self.reviews],
         }
         return json.dumps(data, ensure_ascii=False, indent=2)
+
+    def _work_fields(self, lang: str, slug: str) -> dict[str, int | None]:
+        work = self.work.get((lang, slug))
+        return {"changed_blocks": work.changed if work else None,
+                "new_blocks": work.new if work else None,
+                "words_to_translate": work.words if work else None,
+                "findings": None if self.findings is None else self.findings.get((lang, slug),
+                                                                                 0)}
 
     def as_table(self) -> list[str]:
         languages = list(self.documents)
@@ -90,6 +108,7 @@ class StatusReport:
         lines.append("")
         for lang, statuses in self.documents.items():
             lines += _summary(lang, statuses)
+            lines += self._work_lines(lang, statuses)
         problems = [status for statuses in self.documents.values() for status in statuses
                     if status.problem]
         for status in problems:
@@ -104,6 +123,29 @@ class StatusReport:
                 lines.append(f"{name:<47}{counts.translated:>10}{counts.fuzzy:>7}"
                              f"{counts.untranslated:>14}")
         return lines + reviews
+
+    def _work_lines(self, lang: str, statuses: list[TranslationStatus]) -> list[str]:
+        """What is left to do in `lang`, document by document, with `check`'s findings and
+        who translated and reviewed."""
+        lines = []
+        for status in statuses:
+            work = self.work.get((lang, status.slug))
+            parts = []
+            if work is not None and (work.changed or work.new):
+                parts.append(f"{work.changed} block(s) changed, {work.new} new: {work.words} "
+                             f"{self.publication.source_name} words to translate or review")
+            found = self.findings.get((lang, status.slug), 0) if self.findings else 0
+            if found:
+                parts.append(f"{found} `check` finding(s)")
+            people = [f"{role} {name}" for role, name in (("translated by", status.translator),
+                                                          ("reviewed by", status.reviewer))
+                      if name]
+            if parts or people:
+                lines.append(f"    {status.slug}: {'; '.join(parts + people)}")
+        if any(work is not None for (code, _), work in self.work.items() if code == lang):
+            lines.append(f"    words to translate or review in {lang}: "
+                         f"{self.words_left(lang)}")
+        return lines
 
     def _reviews_table(self) -> list[str]:
         if not self.reviews:
@@ -138,10 +180,26 @@ def status_report(publication: Publication, languages: tuple[str, ...] = (),
             if days_left <= REVIEW_NOTICE_DAYS:
                 line = front_matter_line(path.read_text(encoding="utf-8"), "review_due")
                 reviews.append(ReviewDue(slug, path, line, source.review_due, days_left))
-    return StatusReport(publication,
-                        {lang: translation_statuses(publication, lang) for lang in chosen},
+    statuses = {lang: translation_statuses(publication, lang) for lang in chosen}
+    work = {(lang, status.slug): work_left(publication, lang, status.slug)
+            for lang in chosen for status in statuses[lang] if status.slug in versions}
+    return StatusReport(publication, statuses,
                         {lang: catalog_counts(publication, lang) for lang in chosen},
-                        versions, sorted(reviews, key=lambda review: review.due))
+                        versions, sorted(reviews, key=lambda review: review.due), work,
+                        _findings(publication, chosen))
+
+
+def _findings(publication: Publication, languages: list[str]) -> dict[tuple[str, str], int] | None:
+    """How many findings `check` has for each translation; None when the project does not
+    load (a broken file: status still shows what it can read)."""
+    from .project import acceptance_findings, load_project
+
+    try:
+        project = load_project(publication.root)
+    except LeafletError:
+        return None
+    return {(lang, slug): len(acceptance_findings(project, lang, slug))
+            for lang in languages for slug in project.slugs_in(lang)}
 
 
 def _cell(status: TranslationStatus) -> str:
@@ -155,7 +213,7 @@ def _summary(lang: str, statuses: list[TranslationStatus]) -> list[str]:
     present = [status for status in statuses if status.state != MISSING]
     clean = sum(status.printable_clean for status in present)
     counts = {state: sum(status.state == state for status in statuses)
-              for state in ("up to date", "outdated", "missing", "orphan")}
+              for state in ("up to date", "outdated", "not accepted", "missing", "orphan")}
     parts = [f"{count} {state}" for state, count in counts.items() if count]
     lines = [f"{lang}: {len(present)} of {len(statuses)} documents translated: "
              f"{', '.join(parts)}"]

@@ -18,8 +18,9 @@ from .files import shown_path
 from .languages import language_name
 from .typography import WESTERN_DIGITS
 
-IMAGE = re.compile(r"!\[(?P<alt>[^\]]*)\]\((?P<target>[^)\s]+)[^)]*\)")
-LINK = re.compile(r"(?<!!)\[(?P<text>[^\]]*)\]\((?P<target>[^)\s]+)[^)]*\)")
+# A bracket escaped in the text ("\\]") is text.
+IMAGE = re.compile(r"!\[(?P<alt>(?:\\.|[^\]\\])*)\]\((?P<target>[^)\s]+)[^)]*\)")
+LINK = re.compile(r"(?<![!\\])\[(?P<text>(?:\\.|[^\]\\])*)\]\((?P<target>[^)\s]+)[^)]*\)")
 # Symbols that every language writes the same way after a number. Words such as "h" or
 # "min" are left out: "24 h" is "24 hours" in English.
 UNIT_SYMBOLS = r"°C|°F|%|‰|mm|cm|mg|ml|mL|kg|µg|mSv|Gy"

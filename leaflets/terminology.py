@@ -21,7 +21,7 @@ from babel.messages.catalog import Catalog
 
 from .blocks import Block, blocks, unquoted
 from .content import Document
-from .errors import Finding, excerpt
+from .errors import Finding
 from .files import shown_path
 from .languages import form_pattern, language_name, rules_for
 from .markup import Heading, TermLink
@@ -196,23 +196,42 @@ def check_translation(source: Document, translation: Document,
                             elision=True)
         expected = term_pattern(*(entry.forms or (entry.singular, entry.plural)),
                                 lang=translation.lang)
-        for source_block, target_block in pairs:
-            if (used.search(unquoted(source_block.text))
-                    and not expected.search(target_block.text)):
-                findings.append(Finding(
-                    translation.path, target_block.line, "term",
-                    f"[{target_block.section or target_block.kind}] '{entry.term.source}' "
-                    f"({source_name}:{source_block.line}): expected '{entry.singular}', "
-                    f"found: \"{excerpt(target_block.text)}\""))
+        # A forbidden rendering is one finding, where it stands: not also a missing term.
+        forbidden_in: set[int] = set()
         if entry.forbidden:
             forbidden = term_pattern(*entry.forbidden, lang=translation.lang)
             for block in target_blocks:
                 if match := forbidden.search(block.text):
+                    forbidden_in.add(id(block))
                     findings.append(Finding(
                         translation.path, block.line, "forbidden",
                         f"[{block.section or block.kind}] '{match.group(0)}' must not be used "
                         f"for '{entry.term.source}': write '{entry.singular}'"))
+        for source_block, target_block in pairs:
+            if id(target_block) in forbidden_in:
+                continue
+            if (match := used.search(unquoted(source_block.text))) \
+                    and not expected.search(target_block.text):
+                findings.append(Finding(
+                    translation.path, target_block.line, "term",
+                    f"[{target_block.section or target_block.kind}] '{entry.term.source}' "
+                    f"({source_name}:{source_block.line}): expected '{entry.singular}', "
+                    f"found: \"{_around(target_block.text, match.start(), source_block.text)}\""))
     return sorted(set(findings), key=lambda finding: (finding.line, finding.message))
+
+
+def _around(text: str, position: int, source: str, width: int = 70) -> str:
+    """The part of a translated block where the term should be: around the same share of
+    the text as the term's place in the French block (a translation keeps the order of
+    its sentences), so that the word used instead shows."""
+    if len(text) <= width:
+        return text
+    middle = round(position / max(len(source), 1) * len(text))
+    start = max(0, min(middle - width // 2, len(text) - width))
+    start = text.rfind(" ", 0, start) + 1 if start else 0  # from a word's start
+    end = min(len(text), start + width)
+    end = text.find(" ", end) if text.find(" ", end) != -1 else len(text)
+    return ("…" if start else "") + text[start:end] + ("…" if end < len(text) else "")
 
 
 def untranslated_findings(approved: list[ApprovedTerm], catalog_path: Path) -> list[Finding]:

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .blocks import Block, align, blocks
+from .blocks import Block, align, block_changes, blocks
 from .config import Publication
 from .content import Document, front_matter_line, read_document
 from .errors import ContentError, Finding, LeafletError
@@ -23,6 +23,7 @@ from .inputs import checked_folder, read_input, read_input_text
 
 FOLLOWS_DIR = "follows"
 UP_TO_DATE, OUTDATED, MISSING, ORPHAN = "up to date", "outdated", "missing", "orphan"
+NOT_ACCEPTED = "not accepted"  # no record of the French it follows: `accept` never ran
 
 
 @dataclass(frozen=True)
@@ -31,12 +32,14 @@ class TranslationStatus:
 
     lang: str
     slug: str
-    state: str  # UP_TO_DATE, OUTDATED, MISSING or ORPHAN
+    state: str  # UP_TO_DATE, OUTDATED, NOT_ACCEPTED, MISSING or ORPHAN
     review: str | None  # "draft" or "reviewed"; None when missing or unreadable
     path: Path  # the translation's file, or where it would be
     problem: str | None = None  # why the state could not be fully read, for the user
     follows: str | None = None  # the French version it follows, from its front matter
     source_version: str | None = None  # the French document's version now
+    translator: str | None = None
+    reviewer: str | None = None
 
     @property
     def printable_clean(self) -> bool:
@@ -64,30 +67,41 @@ def translation_statuses(publication: Publication, lang: str) -> list[Translatio
             statuses.append(TranslationStatus(lang, slug, MISSING, None, path,
                                               source_version=version))
             continue
-        review, follows, problem = _front_matter_state(path, lang, publication.root)
+        front = _front_matter_state(path, lang, publication.root)
         if not (source_dir / path.name).exists():
-            statuses.append(TranslationStatus(lang, slug, ORPHAN, review, path, problem,
-                                              follows))
+            statuses.append(TranslationStatus(lang, slug, ORPHAN, front.review, path,
+                                              front.problem, front.follows))
             continue
         state, why = _compare(publication, lang, slug)
-        statuses.append(TranslationStatus(lang, slug, state, review, path, problem or why,
-                                          follows, version))
+        statuses.append(TranslationStatus(lang, slug, state, front.review, path,
+                                          front.problem or why, front.follows, version,
+                                          front.translator, front.reviewer))
     for path in sorted(folder.glob("*.md")):
         if path.stem not in publication.documents:
-            review, follows, problem = _front_matter_state(path, lang, publication.root)
-            statuses.append(TranslationStatus(lang, path.stem, ORPHAN, review, path, problem,
-                                              follows))
+            front = _front_matter_state(path, lang, publication.root)
+            statuses.append(TranslationStatus(lang, path.stem, ORPHAN, front.review, path,
+                                              front.problem, front.follows))
     return statuses
 
 
-def _front_matter_state(path: Path, lang: str,
-                        root: Path) -> tuple[str | None, str | None, str | None]:
-    """A translation's review state and the version it follows, or why they cannot be read."""
+@dataclass(frozen=True)
+class _FrontMatter:
+    review: str | None = None
+    follows: str | None = None
+    translator: str | None = None
+    reviewer: str | None = None
+    problem: str | None = None  # why the front matter cannot be read
+
+
+def _front_matter_state(path: Path, lang: str, root: Path) -> _FrontMatter:
+    """A translation's review state, the version it follows and who made and checked it,
+    or why they cannot be read."""
     try:
         document = read_document(path, lang, True, root=root)
-        return document.review, document.follows, None
+        return _FrontMatter(document.review, document.follows, document.translator,
+                            document.reviewer)
     except LeafletError as error:
-        return None, None, "; ".join(problem.message for problem in error.problems)
+        return _FrontMatter(problem="; ".join(problem.message for problem in error.problems))
 
 
 def _source_version(path: Path, publication: Publication) -> str | None:
@@ -102,15 +116,53 @@ def _compare(publication: Publication, lang: str, slug: str) -> tuple[str, str |
     source = publication.content_dir / publication.source_language / f"{slug}.md"
     followed = follows_path(publication, lang, slug)
     if not followed.exists():
-        return OUTDATED, (f"no record of the {publication.source_name} it follows: check it "
-                          "against "
-                          f"{shown_path(source, publication.root)}, then run accept")
+        return NOT_ACCEPTED, (f"never accepted: check it against "
+                              f"{shown_path(source, publication.root)}, then run accept")
     try:
         current = _read(publication, source, publication.source_language, False)
         recorded = _read(publication, followed, publication.source_language, False, True)
     except LeafletError as error:
         return OUTDATED, error.describe(publication.root)
     return (UP_TO_DATE if _texts(current) == _texts(recorded) else OUTDATED), None
+
+
+@dataclass(frozen=True)
+class WorkLeft:
+    """What a translator has to do in one translation: the French blocks changed since it
+    was accepted, those it has no block for yet, and their French words."""
+
+    changed: int
+    new: int
+    words: int
+
+
+def work_left(publication: Publication, lang: str, slug: str) -> WorkLeft | None:
+    """The work left on `lang`'s translation of `slug`; None when a file cannot be read
+    (`check` says why)."""
+    source_path = publication.content_dir / publication.source_language / f"{slug}.md"
+    translation_path = publication.content_dir / lang / f"{slug}.md"
+    followed_path = follows_path(publication, lang, slug)
+    try:
+        french = blocks(_read(publication, source_path, publication.source_language, False))
+        translated = blocks(_read(publication, translation_path, lang, True)) \
+            if translation_path.exists() else []
+        old = blocks(_read(publication, followed_path, publication.source_language, False,
+                           True)) if followed_path.exists() else None
+    except (LeafletError, OSError):
+        return None
+    covered = {id(source) for source, target in align(french, translated)
+               if source is not None and target is not None}
+    changed = {id(change.after) for change in block_changes(old, french)
+               if change.after is not None} if old is not None else set()
+    new = [block for block in french if id(block) not in covered]
+    to_review = [block for block in french if id(block) in covered and id(block) in changed]
+    return WorkLeft(len(to_review), len(new),
+                    sum(word_count(block.text) for block in new + to_review))
+
+
+def word_count(text: str) -> int:
+    """The words of `text`: a French " ;" or " ?" is no word."""
+    return sum(1 for token in text.split() if any(char.isalnum() for char in token))
 
 
 def _read(publication: Publication, path: Path, lang: str, is_translation: bool,
@@ -137,6 +189,7 @@ class Change:
     after: Block | None  # in the current French
     translation_line: int  # the translation's matching block, or where an addition goes
     insert: bool = False  # an addition: goes after translation_line
+    translation: str | None = None  # the translation's matching block as it is now
 
 
 @dataclass(frozen=True)
@@ -187,20 +240,12 @@ def source_changes(publication: Publication, lang: str, slug: str) -> SourceChan
                 return counterpart[index].line
         return translation.body_line - 1  # the end of the front matter
 
-    changes: list[Change] = []
-    texts = difflib.SequenceMatcher(None, [(b.shape, b.text) for b in old_blocks],
-                                    [(b.shape, b.text) for b in new_blocks], autojunk=False)
-    for operation, i1, i2, j1, j2 in texts.get_opcodes():
-        if operation == "equal":
-            continue
-        olds, news = old_blocks[i1:i2], new_blocks[j1:j2]
-        if operation == "replace" and [b.shape for b in olds] == [b.shape for b in news]:
-            changes += [Change("changed", old, new, line_of(i1 + offset))
-                        for offset, (old, new) in enumerate(zip(olds, news, strict=True))]
-            continue
-        changes += [Change("removed", old, None, line_of(i1 + offset))
-                    for offset, old in enumerate(olds)]
-        changes += [Change("added", None, new, insertion_line(i1), insert=True) for new in news]
+    changes = [Change(change.kind, change.before, change.after,
+                      insertion_line(change.old_index) if change.kind == "added"
+                      else line_of(change.old_index), insert=change.kind == "added",
+                      translation=counterpart[change.old_index].text
+                      if change.kind != "added" and change.old_index in counterpart else None)
+               for change in block_changes(old_blocks, new_blocks)]
     return SourceChanges(translation_path, source_path, followed_path,
                          recorded.version if recorded else None, current.version,
                          tuple(changes), publication.source_name)
@@ -236,6 +281,8 @@ def describe_changes(report: SourceChanges, root: Path) -> list[str]:
             lines.append(f"   after:  {change.after.text}")
         if change.before and change.after:
             lines.append(f"   words:  {_word_changes(change.before.text, change.after.text)}")
+        if change.translation is not None:
+            lines.append(f"   now:    {change.translation}")
         where = "insert after" if change.insert else (
             "remove" if change.kind == "removed" else "update")
         lines.append(f"   {translation}:{change.translation_line}: {where} the matching block")
@@ -253,7 +300,17 @@ def _word_changes(before: str, after: str) -> str:
             parts.append(f"- \"{' '.join(old[i1:i2])}\"")
         elif operation == "insert":
             parts.append(f"+ \"{' '.join(new[j1:j2])}\"")
-    return "; ".join(parts) or "(spacing or punctuation only)"
+    if not parts:
+        return "(spacing only)"
+    if _letters(old) == _letters(new):
+        return "(punctuation only) " + "; ".join(parts)
+    return "; ".join(parts)
+
+
+def _letters(words: list[str]) -> list[str]:
+    """The words without their punctuation ("installe !" and "installe." are alike)."""
+    letters = ("".join(char for char in word if char.isalnum()) for word in words)
+    return [word for word in letters if word]
 
 
 @dataclass(frozen=True)
@@ -267,20 +324,35 @@ class Acceptance:
     review_reset: bool  # it was "reviewed", but the French changed since: now "draft"
 
 
+def review_problem(translation: Document, reviewer: str | None) -> str | None:
+    """Why `translation` cannot be marked reviewed by `reviewer` (or the reviewer its front
+    matter names): nobody named, or its own translator (ISO 17100 asks for a second
+    person)."""
+    name = (reviewer or translation.reviewer or "").strip()
+    if not name:
+        return ("--reviewed: who reviewed it? Give --reviewer NAME, or set `reviewer:` in "
+                "its front matter")
+    if translation.translator and name.casefold() == translation.translator.strip().casefold():
+        return (f"--reviewed: {name} translated it; a second person reviews a translation "
+                "(ISO 17100)")
+    return None
+
+
 def accept(publication: Publication, lang: str, slug: str,
-           reviewed: bool = False) -> Acceptance:
+           reviewed: bool = False, reviewer: str | None = None) -> Acceptance:
     """Record that `lang`'s translation of `slug` now follows the current French.
 
     Copies the French file to locales/LANG/follows/ and sets the translation's `follows:`
     to the French version. A translation marked reviewed whose French changed since it was
     last accepted goes back to `review: draft`: nobody has reviewed it against the new
-    French. `reviewed` records the reviewer's word instead: `review: reviewed`. The caller
-    refuses a translation that `check` finds an error in before calling this.
+    French. `reviewed` records the reviewer's word instead: `review: reviewed` (and
+    `reviewer:`, when named here). The caller refuses a translation that `check` finds an
+    error in, or that review_problem refuses, before calling this.
     """
     translation_path, source_path = _paths(publication, lang, slug)
     source = _read(publication, source_path, publication.source_language, False)
     translation = _read(publication, translation_path, lang, True)  # refuse one that does not read
-    source_changed = _compare(publication, lang, slug)[0] == OUTDATED
+    source_changed = _compare(publication, lang, slug)[0] != UP_TO_DATE
     review = "reviewed" if reviewed else "draft" if source_changed else translation.review
     assert review is not None, "a translation's front matter requires review"
     original = read_input(source_path, publication.root, ContentError)
@@ -290,6 +362,8 @@ def accept(publication: Publication, lang: str, slug: str,
         updated = with_front_matter(updated, "follows", _quoted(source.version))
     if review != translation.review:
         updated = with_front_matter(updated, "review", review)
+    if reviewed and reviewer and reviewer != translation.reviewer:
+        updated = with_front_matter(updated, "reviewer", _quoted(reviewer))
     followed = follows_path(publication, lang, slug)
     for path in (translation_path, followed):
         checked_folder(path, publication.root, ContentError)

@@ -40,9 +40,11 @@ def test_pyproject_declares_every_distribution_the_package_imports():
 LAYERS = [
     ("sources", {"errors", "files", "inputs", "characters", "fonts", "config", "content",
                  "languages"}),
-    ("text", {"typography", "breaks", "sanitise", "markup", "blocks", "readability"}),
+    ("text", {"typography", "breaks", "sanitise", "markup", "blocks", "readability",
+              "placeholders"}),
     ("translation", {"catalogs", "terminology", "structure", "translation", "status",
-                     "new_language", "project", "release"}),
+                     "new_language", "project", "release", "exchange",
+                     "terminology_export"}),
     ("kinds of output", {"render", "pdf", "imposition", "epub", "cover", "outputs"}),
     ("driver", {"keys", "state", "workers", "driver"}),
     ("command line", {"cli"}),

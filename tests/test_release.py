@@ -10,6 +10,9 @@ import pytest
 from conftest import edit, flat, make_project, outputs, run_cli
 from reading import Epub, pdf_pages_text
 
+# A reviewer other than the translator marks a translation reviewed.
+REVIEWED = ("accept", "--reviewed", "--reviewer", "Dr Claire Petit")
+
 
 @pytest.fixture
 def project(tmp_path):
@@ -39,8 +42,8 @@ def test_check_release_lists_every_reason_with_its_line_and_fails(project):
         "publication.yml:39: error: department.phone: '00 00 00 00 00' is not a real number",
         "publication.yml:48: error: department.feedback: 'informations-patients@example.org' is "
         "a placeholder address",
-        "content/en/seconde.md:5: error: review: draft: a reviewer checks the translation, then "
-        "runs `build.py accept --reviewed en/seconde`",
+        "content/en/seconde.md:5: error: review: draft: a reviewer (not its translator) checks "
+        "the translation, then runs `build.py accept --reviewed --reviewer NAME en/seconde`",
     ]
     assert lines[-2:] == ["5 error(s), 0 warning(s)",
                           "not fit to hand to patients: `build.py --release` builds only what "
@@ -49,7 +52,7 @@ def test_check_release_lists_every_reason_with_its_line_and_fails(project):
 
 def test_check_release_passes_once_the_address_details_and_review_are_set(project):
     set_real_details(project)
-    run = run_cli(project, "accept", "--reviewed", "en/seconde")
+    run = run_cli(project, *REVIEWED, "en/seconde")
     assert run.status == 0, run.stdout
     run = run_cli(project, "check", "--release")
     assert run.stdout.splitlines() == ["0 error(s), 0 warning(s)", "fit to hand to patients"]
@@ -65,7 +68,7 @@ def test_check_release_passes_once_the_address_details_and_review_are_set(projec
 
 def test_check_release_counts_the_pages_of_leaflets_over_their_budget(project):
     set_real_details(project)
-    assert run_cli(project, "accept", "--reviewed", "en/seconde").status == 0
+    assert run_cli(project, *REVIEWED, "en/seconde").status == 0
     edit(project / "content" / "en" / "premiere.md", "pages: 4", "pages: 2")
     run = run_cli(project, "check", "--release")
     assert run.status == 1
@@ -89,7 +92,7 @@ def test_release_build_gives_patients_only_what_passes_and_removes_the_rest(proj
     assert run.status == 1
     # The English draft and the English books that hold it fail the gate, and leave dist/.
     assert ("failed dist/en/seconde.pdf: content/en/seconde.md:5: --release: review: draft: a "
-            "reviewer checks the translation") in run.stderr
+            "reviewer (not its translator) checks the translation") in run.stderr
     removed = sorted(line.split(":")[0].removeprefix("removed dist/")
                      for line in run.stderr.splitlines() if line.startswith("removed "))
     assert removed == sorted([f"en/seconde{profile}.pdf" for profile in
@@ -101,7 +104,7 @@ def test_release_build_gives_patients_only_what_passes_and_removes_the_rest(proj
         [f"fr/seconde{profile}.pdf" for profile in ("", ".print", ".booklet", ".large")] +
         ["fr/fixture-book.epub", "fr/fixture-book.pdf"])
     # Once reviewed, the same release builds everything.
-    assert run_cli(project, "accept", "--reviewed", "en/seconde").status == 0
+    assert run_cli(project, *REVIEWED, "en/seconde").status == 0
     run = run_cli(project, "--release")
     assert run.status == 0, run.stderr
     assert len(outputs(project)) == 20
@@ -252,7 +255,7 @@ def test_the_book_title_page_lists_its_draft_chapters(project):
 
 
 def test_strict_and_release_builds_judge_reviews_on_the_day_they_run(project):
-    assert run_cli(project, "accept", "--reviewed", "en/seconde").status == 0
+    assert run_cli(project, *REVIEWED, "en/seconde").status == 0
     assert run_cli(project, "--strict").status == 0
     # Nothing changed but the day: the review fell due, and --strict refuses.
     late = run_cli(project, "--strict", today=datetime.date(2100, 1, 1))
@@ -301,11 +304,11 @@ def test_a_changed_department_text_is_not_translated_yet_so_its_language_waits(p
 
 def test_a_release_of_one_language_still_answers_for_its_french(project):
     set_real_details(project)
-    assert run_cli(project, "accept", "--reviewed", "en/seconde").status == 0
+    assert run_cli(project, *REVIEWED, "en/seconde").status == 0
     edit(project / "content" / "fr" / "seconde.md", "il vous connaît.",
          "il vous connaît.\n\n<iframe src=\"https://example.net/\"></iframe>")
     edit(project / "content" / "fr" / "seconde.md", 'version: "1.0"', 'version: "1.1"')
-    assert run_cli(project, "accept", "--reviewed", "en/seconde").status == 0
+    assert run_cli(project, *REVIEWED, "en/seconde").status == 0
     run = run_cli(project, "--release", "--lang", "en")
     assert run.status == 1
     assert "failed dist/en/seconde.pdf: content/fr/seconde.md:" in run.stderr

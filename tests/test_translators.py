@@ -11,6 +11,9 @@ from reading import Epub, pdf_pages_text
 
 from leaflets.catalogs import read_catalog
 
+# A reviewer other than the translator marks a translation reviewed.
+REVIEWED = ("accept", "--reviewed", "--reviewer", "Dr Claire Petit")
+
 
 @pytest.fixture
 def project(tmp_path):
@@ -59,6 +62,9 @@ def test_a_changed_french_paragraph_outdates_that_translation_diff_shows_it_acce
         "d'anesthésie\" légère ! Voici une note[^1] et un [lien vers le service]"
         "(https://leaflets.example.org/contact).",
         '   words:  "30" → "40"',
+        '   now:    Cold works at about -70 °C. In 30 % of cases, we speak of a "kind of light '
+        'anaesthesia"! Here is a note[^1] and a [link to the department]'
+        '(https://leaflets.example.org/contact).',
         "   content/en/premiere.md:10: update the matching block",
     ]
     # The changed number is also what the structure check sees in the translation.
@@ -302,7 +308,7 @@ def test_a_partly_translated_language_never_prints_french_labels(project):
     assert not (project / "dist" / "es").exists()
     assert (project / "dist" / "en" / "premiere.pdf").exists()
     status = run_cli(project, "status").stdout
-    assert "es: 1 of 2 documents translated: 1 outdated, 1 missing" in status
+    assert "es: 1 of 2 documents translated: 1 not accepted, 1 missing" in status
 
 
 def test_status_shows_an_orphan_translation_that_the_build_refuses(project):
@@ -313,7 +319,10 @@ def test_status_shows_an_orphan_translation_that_the_build_refuses(project):
     documents = json.loads(run.stdout)["languages"]["en"]["documents"]
     assert documents[-1] == {"document": "troisieme", "state": "orphan", "review": "draft",
                              "file": "content/en/troisieme.md", "version": None,
-                             "follows": None, "draft_mark": True, "problem": None}
+                             "follows": None, "draft_mark": True, "problem": None,
+                             "translator": None, "reviewer": None, "changed_blocks": None,
+                             "new_blocks": None, "words_to_translate": None,
+                             "findings": None}  # the project does not load: no check
     build = run_cli(project)
     assert build.status == 2
     assert "content/en/troisieme.md:1: translation with no French source" in build.stderr
@@ -330,7 +339,7 @@ def test_accept_after_a_french_change_puts_a_reviewed_translation_back_to_draft(
         "content/en/premiere.md now follows content/fr/premiere.md version 1.3 (recorded in "
         "locales/en/follows/premiere.md); review: draft",
         "  review set back to draft: the French changed since it was reviewed. Once a reviewer "
-        "has checked it: build.py accept --reviewed en/premiere"]
+        "has checked it: build.py accept --reviewed --reviewer NAME en/premiere"]
     text = english.read_text()
     assert "review: draft\n" in text and 'follows: "1.3"\n' in text
     status = run_cli(project, "status").stdout.splitlines()
@@ -348,7 +357,7 @@ def test_accept_refuses_a_translation_that_check_finds_an_error_in(project):
     before = english.read_bytes()
     followed = project / "locales" / "en" / "follows" / "premiere.md"
     recorded = followed.read_bytes()
-    for args in (("accept", "en/premiere"), ("accept", "--reviewed", "en/premiere")):
+    for args in (("accept", "en/premiere"), (*REVIEWED, "en/premiere")):
         run = run_cli(project, *args)
         assert run.status == 1
         assert run.stdout.splitlines() == [
@@ -361,7 +370,7 @@ def test_accept_refuses_a_translation_that_check_finds_an_error_in(project):
 
 def test_accept_reviewed_marks_a_checked_translation_reviewed(project):
     assert "seconde   1.0  up to date, draft" in run_cli(project, "status").stdout
-    run = run_cli(project, "accept", "--reviewed", "en/seconde")
+    run = run_cli(project, *REVIEWED, "en/seconde")
     assert run.status == 0, run.stdout
     assert run.stdout.splitlines() == [
         "content/en/seconde.md now follows content/fr/seconde.md version 1.0 (recorded in "
