@@ -19,7 +19,7 @@ BENCH_PACKAGES := pandoc
 all: build
 
 build: setup
-	$(VPY) build.py
+	$(VPY) build.py --format pdf,epub,site
 
 setup: system $(VENV)/.installed
 

@@ -21,7 +21,7 @@ from typing import Any, TextIO
 from .driver import BuildOptions, build
 from .errors import LeafletError, one_line
 from .files import shown_path
-from .outputs import FORMATS, VARIANTS
+from .outputs import DEFAULT_FORMATS, FORMATS, VARIANTS
 
 COMMANDS = ("build", "check", "status", "readability", "diff", "accept", "new-language",
             "catalogs", "export", "import", "clean")
@@ -110,7 +110,7 @@ def _build(args: argparse.Namespace, root: Path, stdout: TextIO) -> int:
     if unknown:
         raise LeafletError(None, None, f"unknown profile '{unknown[0]}' (choose among "
                            f"{', '.join(VARIANTS)})")
-    formats = _split(args.format) or FORMATS
+    formats = _split(args.format) or DEFAULT_FORMATS
     if unknown := [name for name in formats if name not in FORMATS]:
         raise LeafletError(None, None, f"unknown format '{unknown[0]}' (choose among "
                            f"{', '.join(FORMATS)})")
@@ -355,7 +355,8 @@ def _parser() -> argparse.ArgumentParser:
 
     build_parser = add_command("build", help="build every output (the default)")
     build_parser.add_argument("--lang", help="languages to build, e.g. fr,en (default: all)")
-    build_parser.add_argument("--format", help=f"among {', '.join(FORMATS)} (default: all)")
+    build_parser.add_argument("--format", help=f"among {', '.join(FORMATS)} (default: "
+                              f"{', '.join(DEFAULT_FORMATS)}; `make` builds them all)")
     build_parser.add_argument("--profile", help="PDFs: screen, print, booklet, large (the "
                               "leaflets), book (the whole book); default: all")
     build_parser.add_argument("--force", action="store_true",

@@ -313,12 +313,19 @@ def _make(project: Project, keys: Keys, todo: list[Target],
     dist = project.publication.dist_dir
     counter = _Counter(len(todo))
     remaining = list(todo)
+    # What a target reuses may lie outside this run (the site's copy of a PDF, built with
+    # --format site alone): it is reused when it is current.
+    planned = {_dist_name(target, dist) for target in todo} | set(report.up_to_date)
+    elsewhere = {_dist_name(target.needs, dist) for target in todo
+                 if target.needs is not None and _dist_name(target.needs, dist) not in planned
+                 and keys.is_current(target.needs)}
     with Workers(options.jobs or os.cpu_count() or 1, dist / SCRATCH, lock) as workers:
         while remaining:
             waiting = set(remaining)
             wave = [target for target in remaining if target.needs not in waiting]
             remaining = [target for target in remaining if target.needs in waiting]
-            current = set(report.up_to_date) | {_dist_name(t, dist) for t in report.built}
+            current = set(report.up_to_date) | {_dist_name(t, dist) for t in report.built} | \
+                elsewhere
             jobs: dict[Target, LeafletError | bytes | None] = {
                 target: unbuildable.get(target) or _needed(target, dist, current)
                 for target in wave}

@@ -177,7 +177,8 @@ class Renderer:
                          record=record, semantics="glossary" if is_glossary else "chapter")
 
     def online_url(self, slug: str) -> str:
-        return f"{self.context.publication.online_url}{self.lang}/{slug}.pdf"
+        """The leaflet's page in the web edition, where its QR code leads."""
+        return f"{self.context.publication.online_url}{self.lang}/{slug}.html"
 
 
 class ProjectTemplateLoader(jinja2.FileSystemLoader):

@@ -68,7 +68,7 @@ def test_arabic_body_lines_share_their_right_edge_and_vary_on_the_left(dist):
 def test_the_online_address_reads_left_to_right_in_an_arabic_page(dist, profile):
     for slug in LEAFLETS:
         text = "\n".join(pdf_pages_text(dist / "ar" / f"{slug}{profile}.pdf"))
-        address = f"https://leaflets.example.org/algoradiologie/ar/{slug}.pdf"
+        address = f"https://leaflets.example.org/algoradiologie/ar/{slug}.html"
         flat = re.sub(r"(?<=/)\s+", "", text)  # an address breaks after a slash only
         assert address in flat, (slug, profile)
 

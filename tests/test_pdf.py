@@ -100,4 +100,4 @@ def test_every_character_of_the_text_is_drawn_by_the_bundled_fonts(minimal_dist)
 def test_images_keep_their_alt_text_in_the_tagged_pdf(minimal_dist):
     assert pdf_figure_alts(minimal_dist / "en" / "premiere.pdf") == [
         "Diagram of a knee seen from the front",
-        "QR code to the online version: https://leaflets.example.org/fixture/en/premiere.pdf"]
+        "QR code to the online version: https://leaflets.example.org/fixture/en/premiere.html"]

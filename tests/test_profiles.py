@@ -514,8 +514,8 @@ def test_no_page_ends_with_a_heading_and_no_text_leaves_the_page(dist, lang, pro
 
 
 @pytest.mark.parametrize("lang, address", [
-    ("fr", "https://leaflets.example.org/algoradiologie/fr/cancers.pdf"),
-    ("en", "https://leaflets.example.org/algoradiologie/en/cancers.pdf"),
+    ("fr", "https://leaflets.example.org/algoradiologie/fr/cancers.html"),
+    ("en", "https://leaflets.example.org/algoradiologie/en/cancers.html"),
 ])
 def test_last_page_has_a_qr_code_to_the_online_leaflet_in_its_language(dist, lang, address):
     path = dist / lang / "cancers.pdf"

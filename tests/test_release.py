@@ -62,7 +62,7 @@ def test_check_release_passes_once_the_address_details_and_review_are_set(projec
     assert build.status == 0 and "placeholder" not in build.stderr
     last_page = flat(pdf_pages_text(project / "dist" / "en" / "premiere.pdf")[-1])
     assert "Phone: 02 97 01 23 45" in last_page and "Sample" not in last_page
-    assert "https://patients.hopital-vannes.fr/douleur/en/premiere.pdf" in \
+    assert "https://patients.hopital-vannes.fr/douleur/en/premiere.html" in \
         last_page.replace("/ ", "/")
 
 

@@ -12,6 +12,7 @@ if TYPE_CHECKING:
 
 NAME = "book-pdf"
 FORMAT = "pdf"
+IN_DEFAULT_BUILD = True
 VARIANTS = ("book",)
 
 

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
 
 NAME = "epub"
 FORMAT = "epub"
+IN_DEFAULT_BUILD = True
 VARIANTS: tuple[str, ...] = ()
 
 

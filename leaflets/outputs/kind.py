@@ -6,6 +6,7 @@ A kind of output is one module of this package with:
 - NAME: its name in the build's record ("leaflet", "book-pdf", "epub");
 - FORMAT: what `--format` chooses it by ("pdf", "epub");
 - VARIANTS: what `--profile` chooses among (a leaflet's profiles; none: always made);
+- IN_DEFAULT_BUILD: made by a build given no --format;
 - plan(project, lang, variants) -> list[Target]: the outputs it makes in `lang`;
 - facts(project, target) -> list[str]: the values an output shows besides the files its
   making reads (a document's review dates and draft mark, the date a book carries): part
@@ -69,6 +70,7 @@ class OutputKind(Protocol):
     NAME: str
     FORMAT: str
     VARIANTS: tuple[str, ...]
+    IN_DEFAULT_BUILD: bool
 
     def plan(self, project: Project, lang: str,
              variants: tuple[str, ...]) -> list[Target]: ...

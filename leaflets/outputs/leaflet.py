@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
 NAME = "leaflet"
 FORMAT = "pdf"
+IN_DEFAULT_BUILD = True
 
 
 @dataclass(frozen=True)

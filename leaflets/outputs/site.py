@@ -1,0 +1,182 @@
+"""The web edition, in dist/site/: what every leaflet's QR code leads to, and where the
+PDFs and e-books are offered. Static files, copied as they are to `online_url`:
+
+- index.html: the languages, each in its own name;
+- LANG/index.html: the shelf, every leaflet with its summary, date and files;
+- LANG/DOC.html: the leaflet as a web page, with its files and its other languages;
+- LANG/DOC.pdf (and .large, .print, .booklet) and LANG/BOOK.epub: the same bytes as the
+  other kinds' outputs, which they reuse when this build has them;
+- site.css, fonts/ (the bundled fonts) and images/ (the documents' images).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .kind import Making, Output, Target
+
+if TYPE_CHECKING:
+    from ..project import Project
+
+NAME = "site"
+FORMAT = "site"
+VARIANTS: tuple[str, ...] = ()
+# Not yet made by a plain `build.py` (`make` asks for it): `--format site`, or every format.
+IN_DEFAULT_BUILD = False
+SITE = "site"  # under dist/
+HOME, SHELF, PAGE, COPY, ASSET = "home", "shelf", "page", "copy", "asset"
+STYLESHEET = "site.css"  # under styles/, and the site's root
+
+
+def site_dir(project: Project) -> Path:
+    return project.publication.dist_dir / SITE
+
+
+def plan(project: Project, lang: str, variants: tuple[str, ...]) -> list[Target]:
+    from . import book_pdf, epub_book, leaflet
+
+    publication = project.publication
+    root = site_dir(project)
+    targets = []
+    if lang == publication.source_language:  # the site's own files, once
+        targets.append(Target(NAME, lang, "index", root / "index.html", HOME,
+                              tuple(publication.languages)))
+        targets.append(Target(NAME, lang, STYLESHEET, root / STYLESHEET, ASSET))
+        for font in sorted((publication.styles_dir / "fonts").glob("*.ttf")):
+            targets.append(Target(NAME, lang, font.name, root / "fonts" / font.name, ASSET))
+        images = {image.path for (_, _), markup in sorted(project.markups.items())
+                  for image in markup.images}
+        for image in sorted(images):
+            targets.append(Target(NAME, lang, image.name, root / "images" / image.name, ASSET))
+    slugs = tuple(project.slugs_in(lang))
+    if not slugs:
+        return targets
+    folder = root / lang
+    targets.append(Target(NAME, lang, "index", folder / "index.html", SHELF, slugs))
+    targets += [Target(NAME, lang, slug, folder / f"{slug}.html", PAGE, (slug,))
+                for slug in slugs]
+    offered = [*leaflet.plan(project, lang, leaflet.VARIANTS),
+               *book_pdf.plan(project, lang, ("book",)), *epub_book.plan(project, lang, ())]
+    targets += [Target(NAME, lang, other.slug, folder / other.output.name, COPY,
+                       other.documents, needs=other) for other in offered]
+    return targets
+
+
+def facts(project: Project, target: Target) -> list[str]:
+    from .common import record_facts
+
+    if target.variant in (PAGE, SHELF):
+        # The draft marks and histories it prints, and the languages each leaflet is in.
+        return [*record_facts(project, target.lang, target.documents),
+                *(",".join(project.languages_of(slug)) for slug in target.documents)]
+    if target.variant == HOME:
+        return [",".join(project.slugs_in(lang)) for lang in target.documents]
+    return []
+
+
+def make(making: Making) -> Output:
+    target = making.target
+    if target.variant == COPY:
+        return _copy(making)
+    if target.variant == ASSET:
+        return Output(_asset(making))
+    if target.variant == PAGE:
+        return Output(_page(making).encode("utf-8"))
+    if target.variant == SHELF:
+        return Output(_shelf(making).encode("utf-8"))
+    return Output(_home(making).encode("utf-8"))
+
+
+def _copy(making: Making) -> Output:
+    """The bytes of another kind's output: those this build made, or made again here."""
+    from . import KINDS
+
+    needed = making.target.needs
+    assert needed is not None, "a copy names what it copies"
+    if making.needed is not None:
+        return Output(making.needed)
+    made = KINDS[needed.kind].make(Making(making.project, needed, making.renderers))
+    return Output(made.data, made.pages)
+
+
+def _asset(making: Making) -> bytes:
+    from ..errors import RenderError
+    from ..inputs import read_input
+
+    publication = making.project.publication
+    name = making.target.output.name
+    if making.target.output.parent.name == "fonts":
+        source = publication.styles_dir / "fonts" / name
+    elif making.target.output.parent.name == "images":
+        source = next(image.path for markup in making.project.markups.values()
+                      for image in markup.images if image.path.name == name)
+    else:  # the site's stylesheet: the bundled fonts' faces, then its own rules
+        return b"\n".join(read_input(publication.styles_dir / sheet, publication.root,
+                                      RenderError) for sheet in ("fonts.css", name))
+    return read_input(source, publication.root, RenderError)
+
+
+def _page(making: Making) -> str:
+    """The leaflet as a web page."""
+    from .common import document_record
+    from .epub_book import glossary_links
+
+    project, target = making.project, making.target
+    publication = project.publication
+    renderer = making.renderers.get(project, target.lang)
+    markup = project.markup(target.lang, target.slug)
+    if target.slug != publication.glossary:
+        markup = markup.with_glossary_links(tuple(
+            link.__class__(link.pattern, link.href.replace(".xhtml", ".html"))
+            for link in glossary_links(project, target.lang)))
+    body = _web_html(markup.html)
+    return renderer.page(
+        "site_page.html", document=markup.document, body=_markup_safe(body),
+        record=document_record(project, target.lang, target.slug),
+        stylesheet=f"../{STYLESHEET}", files=_files(project, target.lang, target.slug),
+        other_languages=[code for code in project.languages_of(target.slug)
+                         if code != target.lang],
+        url=renderer.online_url(target.slug), rtl_languages=publication.rtl_languages)
+
+
+def _shelf(making: Making) -> str:
+    """Every leaflet of a language, with its summary, date and files."""
+    from .common import document_record
+
+    project, target = making.project, making.target
+    renderer = making.renderers.get(project, target.lang)
+    leaflets = [(project.document(target.lang, slug),
+                 document_record(project, target.lang, slug),
+                 _files(project, target.lang, slug)) for slug in target.documents]
+    book = project.publication.book.slug
+    return renderer.page("site_shelf.html", leaflets=leaflets, stylesheet=f"../{STYLESHEET}",
+                         book_files=[(f"{book}.epub", "epub"), (f"{book}.pdf", "book")])
+
+
+def _home(making: Making) -> str:
+    """The languages of the site, each in its own name."""
+    project, target = making.project, making.target
+    renderer = making.renderers.get(project, target.lang)
+    languages = [lang for lang in target.documents if project.slugs_in(lang)]
+    return renderer.page("site_home.html", languages=languages, stylesheet=STYLESHEET,
+                         rtl_languages=project.publication.rtl_languages)
+
+
+def _files(project: Project, lang: str, slug: str) -> list[tuple[str, str]]:
+    """The files a leaflet is offered as: (file name, what it is)."""
+    return [(f"{slug}.pdf", "screen"), (f"{slug}.large.pdf", "large"),
+            (f"{slug}.booklet.pdf", "booklet"), (f"{slug}.print.pdf", "print")]
+
+
+def _web_html(fragment: str) -> str:
+    """The body's XHTML as HTML for the web: no e-book attributes."""
+    fragment = re.sub(r'\s+xmlns:epub="[^"]*"', "", fragment)
+    return re.sub(r'\s+epub:type="[^"]*"', "", fragment)
+
+
+def _markup_safe(html: str) -> object:
+    from markupsafe import Markup
+
+    return Markup(html)  # the body, cleaned by markup.py: the page's own HTML

