@@ -24,7 +24,7 @@ from .files import shown_path
 from .outputs import DEFAULT_FORMATS, FORMATS, VARIANTS
 
 COMMANDS = ("build", "check", "status", "readability", "diff", "accept", "new-language",
-            "catalogs", "export", "import", "clean")
+            "catalogs", "export", "import", "serve", "clean")
 
 
 def main(argv: list[str] | None = None, stdout: TextIO | None = None,
@@ -100,7 +100,7 @@ def _run(args: argparse.Namespace, root: Path, stdout: TextIO) -> int:
     commands = {"build": _build, "check": _check, "status": _status,
                 "readability": _readability, "diff": _diff, "accept": _accept,
                 "new-language": _new_language, "catalogs": _catalogs, "export": _export,
-                "import": _import, "clean": _clean}
+                "import": _import, "serve": _serve, "clean": _clean}
     return commands[args.command](args, root, stdout)
 
 
@@ -316,6 +316,44 @@ def _import(args: argparse.Namespace, root: Path, stdout: TextIO) -> int:
     return status
 
 
+def _serve(args: argparse.Namespace, root: Path, stdout: TextIO) -> int:
+    import errno
+    import functools
+    import http.server
+
+    from .config import load_publication
+
+    site = load_publication(root).dist_dir / "site"
+    if not (site / "index.html").is_file():
+        raise LeafletError(site, None, "no web edition built yet: run `make`, or "
+                           "`build.py --format site`, first")
+    if not 0 <= args.port <= 65535:
+        raise LeafletError(None, None, f"--port {args.port}: give a port from 1 to 65535")
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        """The standard library's file server, saying only what failed."""
+
+        def log_message(self, format: str, *values: object) -> None:
+            if len(values) > 1 and str(values[1]).startswith(("4", "5")):
+                super().log_message(format, *values)
+
+    handler = functools.partial(Quiet, directory=str(site))
+    try:
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", args.port), handler)
+    except OSError as error:
+        if error.errno == errno.EADDRINUSE:
+            raise LeafletError(None, None, f"port {args.port} is already in use on 127.0.0.1: "
+                               "choose another with --port N") from None
+        raise
+    with server:
+        print(f"serving {shown_path(site, root)}/ at http://127.0.0.1:"
+              f"{server.server_address[1]}/ (Ctrl-C stops)", file=stdout, flush=True)
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            print("stopped", file=stdout)
+    return 0
+
+
 def _catalogs(args: argparse.Namespace, root: Path, stdout: TextIO) -> int:
     from .catalogs import update_catalogs
     from .config import load_publication
@@ -421,6 +459,10 @@ def _parser() -> argparse.ArgumentParser:
         "import", help="write the translated units of PO or XLIFF files back into the "
         "translations, then check them")
     import_parser.add_argument("files", nargs="+", metavar="FILE")
+    serve_parser = add_command(
+        "serve", help="serve the web edition (dist/site/) on 127.0.0.1, for a preview")
+    serve_parser.add_argument("--port", type=int, default=8000, metavar="N",
+                              help="the port (default: 8000; 0: any free one)")
     add_command("clean", help="remove dist/")
     return parser
 

@@ -162,3 +162,51 @@ def test_a_site_alone_makes_its_files_and_copies_the_images(tmp_path):
     assert (site / "images" / "genou.png").is_file()
     again = run_cli(project, "--format", "site")
     assert again.stdout.strip().startswith("0 built")
+
+
+def test_the_sitemap_lists_every_page_at_its_address_with_its_languages(site):
+    from lxml import etree
+
+    namespaces = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9",
+                  "x": "http://www.w3.org/1999/xhtml"}
+    base = "https://leaflets.example.org/algoradiologie/"
+    tree = etree.parse(str(site / "sitemap.xml"))
+    listed = [loc.text for loc in tree.iterfind("s:url/s:loc", namespaces)]
+    assert sorted(listed) == sorted(base + path.relative_to(site).as_posix()
+                                    for path in pages(site))
+    (cancers,) = [url for url in tree.iterfind("s:url", namespaces)
+                  if url.findtext("s:loc", namespaces=namespaces) == base + "en/cancers.html"]
+    alternates = {link.get("hreflang"): link.get("href")
+                  for link in cancers.iterfind("x:link", namespaces)}
+    assert alternates == {lang: f"{base}{lang}/cancers.html" for lang in LANGUAGES}
+
+
+def test_serve_previews_the_site_and_a_port_in_use_is_one_clear_line(site, real_build):
+    import socket
+    import sys
+    import urllib.request
+
+    project, _ = real_build
+    command = [sys.executable, str(Path(__file__).parents[1] / "build.py"), "--project",
+               str(project), "serve", "--port", "0"]
+    server = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+    try:
+        first = server.stdout.readline()
+        assert first.startswith("serving dist/site/ at http://127.0.0.1:"), first
+        address = first.split(" at ")[1].split()[0]
+        with urllib.request.urlopen(address + "en/cancers.html", timeout=10) as response:
+            assert response.status == 200
+            assert b"Bone and joint pain linked to cancer" in response.read()
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+        server.stdout.close()
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        busy = subprocess.run([*command[:-1], str(port)], capture_output=True, text=True,
+                              timeout=30)
+    assert busy.returncode == 2
+    assert busy.stderr.strip() == f"port {port} is already in use on 127.0.0.1: choose " \
+        "another with --port N"

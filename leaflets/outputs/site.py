@@ -6,7 +6,8 @@ PDFs and e-books are offered. Static files, copied as they are to `online_url`:
 - LANG/DOC.html: the leaflet as a web page, with its files and its other languages;
 - LANG/DOC.pdf (and .large, .print, .booklet) and LANG/BOOK.epub: the same bytes as the
   other kinds' outputs, which they reuse when this build has them;
-- site.css, fonts/ (the bundled fonts) and images/ (the documents' images).
+- site.css, fonts/ (the bundled fonts) and images/ (the documents' images);
+- sitemap.xml: every page at its address, with its other languages (hreflang).
 """
 
 from __future__ import annotations
@@ -26,7 +27,9 @@ VARIANTS: tuple[str, ...] = ()
 # Not yet made by a plain `build.py` (`make` asks for it): `--format site`, or every format.
 IN_DEFAULT_BUILD = False
 SITE = "site"  # under dist/
-HOME, SHELF, PAGE, COPY, ASSET = "home", "shelf", "page", "copy", "asset"
+HOME, SHELF, PAGE, COPY, ASSET, SITEMAP = "home", "shelf", "page", "copy", "asset", "sitemap"
+SITEMAP_NAMESPACE = "http://www.sitemaps.org/schemas/sitemap/0.9"
+XHTML_NAMESPACE = "http://www.w3.org/1999/xhtml"
 STYLESHEET = "site.css"  # under styles/, and the site's root
 
 
@@ -42,6 +45,8 @@ def plan(project: Project, lang: str, variants: tuple[str, ...]) -> list[Target]
     targets = []
     if lang == publication.source_language:  # the site's own files, once
         targets.append(Target(NAME, lang, "index", root / "index.html", HOME,
+                              tuple(publication.languages)))
+        targets.append(Target(NAME, lang, "sitemap", root / "sitemap.xml", SITEMAP,
                               tuple(publication.languages)))
         targets.append(Target(NAME, lang, STYLESHEET, root / STYLESHEET, ASSET))
         for font in sorted((publication.styles_dir / "fonts").glob("*.ttf")):
@@ -71,7 +76,7 @@ def facts(project: Project, target: Target) -> list[str]:
         # The draft marks and histories it prints, and the languages each leaflet is in.
         return [*record_facts(project, target.lang, target.documents),
                 *(",".join(project.languages_of(slug)) for slug in target.documents)]
-    if target.variant == HOME:
+    if target.variant in (HOME, SITEMAP):
         return [",".join(project.slugs_in(lang)) for lang in target.documents]
     return []
 
@@ -86,6 +91,8 @@ def make(making: Making) -> Output:
         return Output(_page(making).encode("utf-8"))
     if target.variant == SHELF:
         return Output(_shelf(making).encode("utf-8"))
+    if target.variant == SITEMAP:
+        return Output(_sitemap(making))
     return Output(_home(making).encode("utf-8"))
 
 
@@ -162,6 +169,38 @@ def _home(making: Making) -> str:
     languages = [lang for lang in target.documents if project.slugs_in(lang)]
     return renderer.page("site_home.html", languages=languages, stylesheet=STYLESHEET,
                          rtl_languages=project.publication.rtl_languages)
+
+
+def _sitemap(making: Making) -> bytes:
+    """Every page of the site at its address, a leaflet's with its other languages, for
+    search engines (sitemaps.org, with hreflang alternates)."""
+    from lxml import etree
+
+    project = making.project
+    base = project.publication.online_url
+    languages = [lang for lang in making.target.documents if project.slugs_in(lang)]
+    root = etree.Element(f"{{{SITEMAP_NAMESPACE}}}urlset",
+                         nsmap={None: SITEMAP_NAMESPACE, "xhtml": XHTML_NAMESPACE})
+
+    def add(path: str, alternates: list[tuple[str, str]], modified: str | None = None) -> None:
+        url = etree.SubElement(root, f"{{{SITEMAP_NAMESPACE}}}url")
+        etree.SubElement(url, f"{{{SITEMAP_NAMESPACE}}}loc").text = base + path
+        if modified:
+            etree.SubElement(url, f"{{{SITEMAP_NAMESPACE}}}lastmod").text = modified
+        for code, other in alternates:
+            etree.SubElement(url, f"{{{XHTML_NAMESPACE}}}link",
+                             {"rel": "alternate", "hreflang": code, "href": base + other})
+
+    add("index.html", [])
+    for lang in languages:
+        add(f"{lang}/index.html", [(code, f"{code}/index.html") for code in languages])
+        for slug in project.slugs_in(lang):
+            add(f"{lang}/{slug}.html", [(code, f"{code}/{slug}.html")
+                                        for code in project.languages_of(slug)],
+                project.document(lang, slug).updated.isoformat())
+    data: bytes = etree.tostring(root, xml_declaration=True, encoding="UTF-8",
+                                 pretty_print=True)
+    return data
 
 
 def _files(project: Project, lang: str, slug: str) -> list[tuple[str, str]]:
