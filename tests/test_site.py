@@ -210,3 +210,30 @@ def test_serve_previews_the_site_and_a_port_in_use_is_one_clear_line(site, real_
     assert busy.returncode == 2
     assert busy.stderr.strip() == f"port {port} is already in use on 127.0.0.1: choose " \
         "another with --port N"
+
+
+def test_the_pages_use_the_bundled_fonts_served_as_woff2(site):
+    import re
+
+    from playwright.sync_api import sync_playwright
+
+    stylesheet = (site / "site.css").read_text(encoding="utf-8")
+    fonts = re.findall(r'url\("([^"]+)"\)', stylesheet)
+    assert fonts and all(font.endswith(".woff2") for font in fonts)
+    for font in fonts:
+        assert (site / font).read_bytes()[:4] == b"wOF2"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        try:
+            loaded = {}
+            for lang in ("en", "ar"):
+                page = browser.new_page(viewport={"width": 375, "height": 800})
+                page.goto((site / lang / "cancers.html").as_uri())
+                loaded[lang] = set(page.evaluate(
+                    "document.fonts.ready.then(() => [...document.fonts]"
+                    ".filter(face => face.status === 'loaded').map(face => face.family))"))
+                page.close()
+        finally:
+            browser.close()
+    assert any("Atkinson Hyperlegible Leaflet" in family for family in loaded["en"]), loaded
+    assert any("Noto Sans Arabic Leaflet" in family for family in loaded["ar"]), loaded

@@ -50,7 +50,8 @@ def plan(project: Project, lang: str, variants: tuple[str, ...]) -> list[Target]
                               tuple(publication.languages)))
         targets.append(Target(NAME, lang, STYLESHEET, root / STYLESHEET, ASSET))
         for font in sorted((publication.styles_dir / "fonts").glob("*.ttf")):
-            targets.append(Target(NAME, lang, font.name, root / "fonts" / font.name, ASSET))
+            targets.append(Target(NAME, lang, font.name,
+                                  root / "fonts" / f"{font.stem}.woff2", ASSET))
         images = {image.path for (_, _), markup in sorted(project.markups.items())
                   for image in markup.images}
         for image in sorted(images):
@@ -115,14 +116,31 @@ def _asset(making: Making) -> bytes:
     publication = making.project.publication
     name = making.target.output.name
     if making.target.output.parent.name == "fonts":
-        source = publication.styles_dir / "fonts" / name
-    elif making.target.output.parent.name == "images":
+        return _woff2(read_input(publication.styles_dir / "fonts" / making.target.slug,
+                                 publication.root, RenderError))
+    if making.target.output.parent.name == "images":
         source = next(image.path for markup in making.project.markups.values()
                       for image in markup.images if image.path.name == name)
-    else:  # the site's stylesheet: the bundled fonts' faces, then its own rules
-        return b"\n".join(read_input(publication.styles_dir / sheet, publication.root,
-                                      RenderError) for sheet in ("fonts.css", name))
-    return read_input(source, publication.root, RenderError)
+        return read_input(source, publication.root, RenderError)
+    # The site's stylesheet: the bundled fonts' faces, as WOFF2, then its own rules.
+    faces = read_input(publication.styles_dir / "fonts.css", publication.root, RenderError)
+    faces = re.sub(rb'\.ttf"\)\s*format\("truetype"\)', b'.woff2") format("woff2")', faces)
+    return faces + b"\n" + read_input(publication.styles_dir / name, publication.root,
+                                      RenderError)
+
+
+def _woff2(ttf: bytes) -> bytes:
+    """A bundled font as WOFF2 (Brotli-compressed), for browsers; the same bytes on every
+    build (its header's date is left as it is)."""
+    import io
+
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(io.BytesIO(ttf), recalcTimestamp=False)
+    font.flavor = "woff2"
+    output = io.BytesIO()
+    font.save(output)
+    return output.getvalue()
 
 
 def _page(making: Making) -> str:
