@@ -10,7 +10,7 @@ VPY := $(VENV)/bin/python
 # pdftoppm (to look at the pages as a reader does) and Ace by DAISY (Node.js, driving Chromium).
 REQUIRED_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0
 RECOMMENDED_PACKAGES := libharfbuzz-subset0 poppler-utils
-TEST_PACKAGES := gettext default-jre-headless poppler-utils nodejs npm chromium
+TEST_PACKAGES := gettext default-jre-headless poppler-utils nodejs npm chromium zbar-tools
 # The benchmark compares the build with pandoc (WeasyPrint as its PDF engine).
 BENCH_PACKAGES := pandoc
 

@@ -237,3 +237,23 @@ def test_the_pages_use_the_bundled_fonts_served_as_woff2(site):
             browser.close()
     assert any("Atkinson Hyperlegible Leaflet" in family for family in loaded["en"]), loaded
     assert any("Noto Sans Arabic Leaflet" in family for family in loaded["ar"]), loaded
+
+
+def test_every_leaflets_qr_code_decodes_to_its_page(site, real_build, tmp_path):
+    assert shutil.which("zbarimg"), "zbarimg (Debian package zbar-tools) is needed: " \
+        "make test installs it"
+    project, _ = real_build
+    for lang in LANGUAGES:
+        for slug in (path.stem for path in (project / "content" / lang).glob("*.md")):
+            pdf = project / "dist" / lang / f"{slug}.pdf"
+            pages = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True,
+                                   check=True).stdout
+            last = next(line.split()[-1] for line in pages.splitlines()
+                        if line.startswith("Pages:"))
+            image = tmp_path / f"{lang}-{slug}"
+            subprocess.run(["pdftoppm", "-r", "150", "-png", "-singlefile", "-f", last, "-l",
+                            last, str(pdf), str(image)], check=True)
+            decoded = subprocess.run(["zbarimg", "-q", "--raw", f"{image}.png"],
+                                     capture_output=True, text=True).stdout.strip()
+            assert decoded == f"https://leaflets.example.org/algoradiologie/{lang}/{slug}.html"
+            assert (site / lang / f"{slug}.html").is_file()
