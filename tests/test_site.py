@@ -12,7 +12,9 @@ from conftest import make_project, run_cli
 
 CHROMIUM = "/usr/bin/chromium"
 LANGUAGES = ("fr", "en", "ar")
-WIDTHS = (375, 1280)
+# A phone, a desktop, and 320 px: WCAG's reflow width, a 1280 px window at 400 % zoom (and
+# a 640 px one at 200 %).
+WIDTHS = (320, 375, 1280)
 
 
 @pytest.fixture(scope="module")
