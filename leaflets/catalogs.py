@@ -426,14 +426,9 @@ class LabelProgress:
         return (self.total - len(self.untranslated)) * 100 // self.total
 
 
-def untranslated_labels(publication: Publication, lang: str) -> list[str]:
-    """The template labels and the publication file's texts that `lang` would show in
-    French: empty, fuzzy, or missing from its catalog."""
-    return label_progress(publication, lang).untranslated
-
-
 def label_progress(publication: Publication, lang: str) -> LabelProgress:
-    """The labels `lang`'s pages look up, and those of them not translated yet."""
+    """The labels `lang`'s pages look up, and those of them that it would show in French:
+    empty, fuzzy, or missing from its catalog."""
     expected = expected_messages(publication, DOMAIN)
     if lang == publication.source_language:
         return LabelProgress([], len(expected))

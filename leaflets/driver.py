@@ -43,6 +43,7 @@ from .state import BuildState, OutputRecord, PlanRecord, load_state
 from .workers import Workers
 
 if TYPE_CHECKING:
+    from .catalogs import LabelProgress
     from .project import Project
 
 NOT_MADE = "not made in this build (the line above says why)"
@@ -238,6 +239,7 @@ def checked_dist(root: Path) -> Path:
 
 def _build(root: Path, dist: Path, options: BuildOptions, code: str,
            lock: int | None = None) -> BuildReport:
+    from .catalogs import label_progress
     from .project import check_findings, load_project
     from .release import placeholder_findings
 
@@ -265,7 +267,9 @@ def _build(root: Path, dist: Path, options: BuildOptions, code: str,
         targets = plan_targets(project, options)
         for stray, reason in _no_longer_produced(project, dist, produced):
             _remove(dist, state, stray, reason, report)
-        waiting = _languages_in_progress(project, options)
+        labels = {lang: label_progress(project.publication, lang)
+                  for lang in project.publication.languages}
+        waiting = _languages_in_progress(project, options, labels)
         for lang, notice in waiting.items():
             progress.warning("%s", notice)
             report.in_progress.append(lang)
@@ -276,7 +280,7 @@ def _build(root: Path, dist: Path, options: BuildOptions, code: str,
         _say_missing_documents(project, targets)
         _warn_stale_not_asked(project, keys, produced, set(targets) | {
             target for target in produced if target.lang in waiting})
-        unbuildable = _unbuildable(project, targets, options, report.findings)
+        unbuildable = _unbuildable(project, targets, options, report.findings, labels)
         if options.strict and report.findings:
             _refuse_all(project, keys, targets, unbuildable, report)
             return report
@@ -544,27 +548,27 @@ def _budget_refusal(over: Finding, options: BuildOptions) -> RefusedOutput:
     return RefusedOutput(over.path, over.line, f"{flag}: {over.message}")
 
 
-def _languages_in_progress(project: Project, options: BuildOptions) -> dict[str, str]:
+def _languages_in_progress(project: Project, options: BuildOptions,
+                           labels: dict[str, LabelProgress]) -> dict[str, str]:
     """The publication's languages whose translation is under way, each with the line that
     says what is missing: their interface labels are not all translated, so their pages
     would show French. They wait, without failing the build of the others, unless the
     build is strict, a release, or for languages named with --lang (then they are
     refused, see _unbuildable)."""
-    from .catalogs import label_progress, po_path
+    from .catalogs import po_path
 
-    if options.strict or options.release:
+    if options.strict or options.release or options.languages:
         return {}
     publication = project.publication
     waiting = {}
-    for lang in publication.languages:
-        labels = label_progress(publication, lang)
-        if options.languages or not labels.untranslated:
+    for lang, progress_of_lang in labels.items():
+        if not progress_of_lang.untranslated:
             continue
         catalog = shown_path(po_path(publication, lang), publication.root)
         waiting[lang] = (
             f"{lang}: {len(project.slugs_in(lang))} of {len(publication.documents)} documents "
-            f"translated; interface labels {labels.percent()} % translated "
-            f"({len(labels.untranslated)} to translate in {catalog}): not built")
+            f"translated; interface labels {progress_of_lang.percent()} % translated "
+            f"({len(progress_of_lang.untranslated)} to translate in {catalog}): not built")
     return waiting
 
 
@@ -582,12 +586,13 @@ def _say_missing_documents(project: Project, targets: list[Target]) -> None:
 
 
 def _unbuildable(project: Project, targets: list[Target], options: BuildOptions,
-                 findings: list[Finding]) -> dict[Target, RefusedOutput]:
+                 findings: list[Finding],
+                 labels: dict[str, LabelProgress]) -> dict[Target, RefusedOutput]:
     """Targets that must not be made, and why: a language whose interface texts are not all
     translated (its pages would show French); with --strict, translations in draft or out
     of date (and the e-books holding them); with --release, whatever the release gate holds
     back. Says which translations carry a draft mark."""
-    from .catalogs import po_path, untranslated_labels
+    from .catalogs import po_path
 
     publication = project.publication
     refused: dict[Target, RefusedOutput] = {}
@@ -617,12 +622,13 @@ def _unbuildable(project: Project, targets: list[Target], options: BuildOptions,
                     or (not holding and target.lang in finding.path.parts)):
                 refused[target] = RefusedOutput(finding.path, finding.line, finding.message)
     for lang in dict.fromkeys(target.lang for target in targets):
-        labels = untranslated_labels(publication, lang)
+        untranslated = labels[lang].untranslated
         marked = [slug for slug in project.slugs_in(lang)
                   if project.draft_mark(lang, slug)]
-        if labels:
-            error = RefusedOutput(po_path(publication, lang), None, f"{len(labels)} interface "
-                                  f"text(s) not translated yet (such as '{labels[0]}'): {lang} "
+        if untranslated:
+            error = RefusedOutput(po_path(publication, lang), None, f"{len(untranslated)} "
+                                  "interface text(s) not translated yet (such as "
+                                  f"'{untranslated[0]}'): {lang} "
                                   f"pages would show {publication.source_name}. Translate them, "
                                   "then build again")
             refused.update({target: error for target in targets

@@ -28,7 +28,7 @@ import datetime
 import difflib
 import io
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -91,6 +91,7 @@ class Unit:
     terms: tuple[str, ...] = ()  # "Infiltration → injection"
     memory: str = ""  # where the target came from, when the memory filled it
     suggestion: Suggestion | None = None
+    counterpart: Block | None = None  # the translation's block, as `import` keeps it
 
     @property
     def words(self) -> int:
@@ -159,7 +160,8 @@ def document_units(project: Project, lang: str, slug: str,
         if target and before is not None:
             state = NEEDS_REVIEW
         unit = Unit(f"{slug}/{number}", block, source, target, state, f"{shown}:{block.line}",
-                    before or None, tuple(_terms_in(block, approved, french.lang)))
+                    before or None, tuple(_terms_in(block, approved, french.lang)),
+                    counterpart=counterpart)
         if not target and memory is not None:
             unit = _from_memory(unit, memory)
         units.append(unit)
@@ -244,12 +246,10 @@ def _from_memory(unit: Unit, memory: Memory) -> Unit:
     exact = memory.exact(source)
     if exact is not None:
         target, origin = exact
-        return Unit(unit.id, unit.block, unit.source, target, NEEDS_REVIEW, unit.location,
-                    None, unit.terms, memory=origin)
+        return replace(unit, target=target, state=NEEDS_REVIEW, previous=None, memory=origin)
     suggestion = memory.closest(source)
     if suggestion is not None:
-        return Unit(unit.id, unit.block, unit.source, "", NEW, unit.location, None,
-                    unit.terms, suggestion=suggestion)
+        return replace(unit, target="", state=NEW, previous=None, suggestion=suggestion)
     return unit
 
 
@@ -589,13 +589,11 @@ def _rewritten(project: Project, lang: str, slug: str, current: dict[str, Unit],
     french = project.contents.get(publication.source_language, slug)
     assert french is not None, "units came from it"
     translation = project.contents.get(lang, slug)
-    french_blocks = blocks(french)
-    counterparts = _counterparts(french_blocks, blocks(translation) if translation else [])
+    french_blocks = [unit.block for unit in current.values()]
     texts: dict[int, str | None] = {}  # French block (by id) -> the translation's Markdown
     written = kept = 0
-    # The units were made from these blocks, in this order.
-    for unit, block in zip(current.values(), [b for b in french_blocks if b.raw], strict=True):
-        counterpart = counterparts.get(id(block))
+    for unit in current.values():
+        block, counterpart = unit.block, unit.counterpart
         pieces = chosen.get(unit.id)
         if pieces is not None and po_text(pieces) != unit.target:
             plain = block.kind in ("title", "summary")
@@ -621,8 +619,9 @@ def _rewritten(project: Project, lang: str, slug: str, current: dict[str, Unit],
 def _skeleton_filled(french: Document, french_blocks: list[Block],
                      translation: Document | None, texts: dict[int, str | None],
                      today: datetime.date) -> str:
-    """The French file with each block's text replaced by its translation (a block with
-    none left out), under the translation's front matter (or a new one, in draft)."""
+    """The French file with the text of each of `french_blocks` (its title, summary and
+    translated blocks) replaced by its translation (a block with none left out), under the
+    translation's front matter (or a new one, in draft)."""
     source_text = french.path.read_text(encoding="utf-8").removeprefix("\ufeff")
     lines = source_text.splitlines(keepends=True)
     body_start = french.body_line - 1

@@ -180,26 +180,27 @@ def status_report(publication: Publication, languages: tuple[str, ...] = (),
             if days_left <= REVIEW_NOTICE_DAYS:
                 line = front_matter_line(path.read_text(encoding="utf-8"), "review_due")
                 reviews.append(ReviewDue(slug, path, line, source.review_due, days_left))
-    statuses = {lang: translation_statuses(publication, lang) for lang in chosen}
+    from .project import acceptance_findings, load_project
+
+    try:  # the whole project, for `check`'s findings (and the states it has read)
+        project = load_project(publication.root)
+    except LeafletError:  # a broken file: status still shows what it can read
+        project = None
+    if project is not None:
+        statuses = {lang: [status for (code, _), status in project.statuses.items()
+                           if code == lang] for lang in chosen}
+        findings: dict[tuple[str, str], int] | None = {
+            (lang, slug): len(acceptance_findings(project, lang, slug))
+            for lang in chosen for slug in project.slugs_in(lang)}
+    else:
+        statuses = {lang: translation_statuses(publication, lang) for lang in chosen}
+        findings = None
     work = {(lang, status.slug): work_left(publication, lang, status.slug)
             for lang in chosen for status in statuses[lang] if status.slug in versions}
     return StatusReport(publication, statuses,
                         {lang: catalog_counts(publication, lang) for lang in chosen},
                         versions, sorted(reviews, key=lambda review: review.due), work,
-                        _findings(publication, chosen))
-
-
-def _findings(publication: Publication, languages: list[str]) -> dict[tuple[str, str], int] | None:
-    """How many findings `check` has for each translation; None when the project does not
-    load (a broken file: status still shows what it can read)."""
-    from .project import acceptance_findings, load_project
-
-    try:
-        project = load_project(publication.root)
-    except LeafletError:
-        return None
-    return {(lang, slug): len(acceptance_findings(project, lang, slug))
-            for lang in languages for slug in project.slugs_in(lang)}
+                        findings)
 
 
 def _cell(status: TranslationStatus) -> str:

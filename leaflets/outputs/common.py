@@ -8,6 +8,7 @@ import os
 
 from ..catalogs import load_translations
 from ..inputs import Reads, note_reads, recording
+from ..markup import TermLink
 from ..project import Project
 from ..render import DocumentRecord, PageContext, Renderer
 from .kind import Target
@@ -70,3 +71,17 @@ def source_date(project: Project, lang: str) -> datetime.datetime:
         return datetime.datetime.fromtimestamp(int(epoch), datetime.UTC)
     newest = max(doc.updated for doc in project.contents.documents(lang))
     return datetime.datetime.combine(newest, datetime.time(), datetime.UTC)
+
+
+def glossary_links(project: Project, lang: str, extension: str) -> tuple[TermLink, ...]:
+    """Links from the key terms' uses to `lang`'s glossary page (`extension`: "xhtml" in
+    the e-book, "html" on the site), in that language's approved forms (none where the
+    glossary is not translated yet)."""
+    from ..terminology import term_links
+
+    publication = project.publication
+    if (lang, publication.glossary or "") not in project.markups:
+        return ()
+    glossary = project.markup(lang, publication.glossary or "")
+    return term_links(project.term_forms(lang), lang, glossary.headings,
+                      f"{publication.glossary}.{extension}")

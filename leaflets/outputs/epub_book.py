@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING
 from .kind import Making, Output, Target, book_targets
 
 if TYPE_CHECKING:
-    from ..markup import TermLink
     from ..project import Project
     from ..render import Renderer
 
@@ -32,7 +31,7 @@ def make(making: Making) -> Output:
     from ..cover import draw_cover
     from ..epub import BookTexts, Chapter, make_epub
     from ..fonts import bundled_fonts
-    from .common import document_record, source_date
+    from .common import document_record, glossary_links, source_date
 
     project, lang = making.project, making.target.lang
     publication = project.publication
@@ -44,7 +43,7 @@ def make(making: Making) -> Output:
         description=renderer.plain(_(book.description)), rights=renderer.plain(_(book.rights)),
         subjects=tuple(_(subject) for subject in book.subjects),
         accessibility_summary=renderer.plain(_(book.accessibility_summary)))
-    links = glossary_links(project, lang)
+    links = glossary_links(project, lang, "xhtml")
     markups = [project.markup(lang, slug) if slug == publication.glossary
                else project.markup(lang, slug).with_glossary_links(links)
                for slug in making.target.documents]
@@ -78,16 +77,3 @@ def _draft_band(renderer: Renderer, chapters: list[dict[str, str | None]]) -> st
     text = _("Cette traduction n'a pas encore été vérifiée") if "draft" in marks else \
         _("Cette traduction n'est plus à jour")
     return renderer.plain(text)
-
-
-def glossary_links(project: Project, lang: str) -> tuple[TermLink, ...]:
-    """Links from the key terms' uses to `lang`'s glossary, in that language's approved
-    forms (none where the glossary is not translated yet)."""
-    from ..terminology import term_links
-
-    publication = project.publication
-    if (lang, publication.glossary or "") not in project.markups:
-        return ()
-    glossary = project.markup(lang, publication.glossary or "")
-    return term_links(project.term_forms(lang), lang, glossary.headings,
-                      f"{publication.glossary}.xhtml")

@@ -145,22 +145,21 @@ def _woff2(ttf: bytes) -> bytes:
 
 def _page(making: Making) -> str:
     """The leaflet as a web page."""
-    from .common import document_record
-    from .epub_book import glossary_links
+    from markupsafe import Markup  # the body: cleaned by markup.py, the page's own HTML
+
+    from .common import document_record, glossary_links
 
     project, target = making.project, making.target
     publication = project.publication
     renderer = making.renderers.get(project, target.lang)
     markup = project.markup(target.lang, target.slug)
     if target.slug != publication.glossary:
-        markup = markup.with_glossary_links(tuple(
-            link.__class__(link.pattern, link.href.replace(".xhtml", ".html"))
-            for link in glossary_links(project, target.lang)))
+        markup = markup.with_glossary_links(glossary_links(project, target.lang, "html"))
     body = _web_html(markup.html)
     return renderer.page(
-        "site_page.html", document=markup.document, body=_markup_safe(body),
+        "site_page.html", document=markup.document, body=Markup(body),
         record=document_record(project, target.lang, target.slug),
-        stylesheet=f"../{STYLESHEET}", files=_files(project, target.lang, target.slug),
+        stylesheet=f"../{STYLESHEET}", files=_files(target.slug),
         other_languages=[code for code in project.languages_of(target.slug)
                          if code != target.lang],
         url=renderer.online_url(target.slug), rtl_languages=publication.rtl_languages)
@@ -174,7 +173,7 @@ def _shelf(making: Making) -> str:
     renderer = making.renderers.get(project, target.lang)
     leaflets = [(project.document(target.lang, slug),
                  document_record(project, target.lang, slug),
-                 _files(project, target.lang, slug)) for slug in target.documents]
+                 _files(slug)) for slug in target.documents]
     book = project.publication.book.slug
     return renderer.page("site_shelf.html", leaflets=leaflets, stylesheet=f"../{STYLESHEET}",
                          book_files=[(f"{book}.epub", "epub"), (f"{book}.pdf", "book")])
@@ -221,7 +220,7 @@ def _sitemap(making: Making) -> bytes:
     return data
 
 
-def _files(project: Project, lang: str, slug: str) -> list[tuple[str, str]]:
+def _files(slug: str) -> list[tuple[str, str]]:
     """The files a leaflet is offered as: (file name, what it is)."""
     return [(f"{slug}.pdf", "screen"), (f"{slug}.large.pdf", "large"),
             (f"{slug}.booklet.pdf", "booklet"), (f"{slug}.print.pdf", "print")]
@@ -232,8 +231,3 @@ def _web_html(fragment: str) -> str:
     fragment = re.sub(r'\s+xmlns:epub="[^"]*"', "", fragment)
     return re.sub(r'\s+epub:type="[^"]*"', "", fragment)
 
-
-def _markup_safe(html: str) -> object:
-    from markupsafe import Markup
-
-    return Markup(html)  # the body, cleaned by markup.py: the page's own HTML
