@@ -222,7 +222,7 @@ class _Reader:
             self.error(node, f"languages: unknown language code '{code}' (use a BCP 47 tag "
                              "that Babel knows, e.g. fr, en, es, ar, pt-BR)")
             return code
-        tag = language_tag(locale.language, locale.script, locale.territory, locale.variant)
+        tag = language_tag(locale)
         if tag != code:
             self.error(node, f"languages: write '{code}' as {tag} (a BCP 47 tag, as pages "
                              "and e-books name their language)")

@@ -8,6 +8,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from babel import Locale
 
 NBSP = "\u00a0"  # no-break space
 NNBSP = "\u202f"  # narrow no-break space
@@ -175,7 +179,9 @@ def babel_identifier(code: str) -> str:
     return code.replace("-", "_")
 
 
-def language_tag(language: str, script: str | None = None, territory: str | None = None,
-                 variant: str | None = None) -> str:
-    """The BCP 47 tag of a Babel locale's parts: ("pt", None, "BR") is pt-BR."""
-    return "-".join(part for part in (language, script, territory, variant) if part)
+def language_tag(locale: Locale) -> str:
+    """The BCP 47 tag of a Babel locale: pt_BR is pt-BR."""
+    from babel.core import get_locale_identifier
+
+    return get_locale_identifier((locale.language, locale.territory, locale.script,
+                                  locale.variant), sep="-")

@@ -56,7 +56,7 @@ def add_language(root: Path, code: str, today: datetime.date) -> NewLanguage:
     except (UnknownLocaleError, ValueError) as error:
         raise ConfigError(None, None, f"unknown language code '{code}' ({error}): use a BCP "
                           "47 tag that Babel knows, e.g. es, de, ar, pt-BR") from None
-    code = language_tag(locale.language, locale.script, locale.territory, locale.variant)
+    code = language_tag(locale)
     if code in publication.languages:
         raise ConfigError(publication.path, None, f"'{code}' is already one of the "
                           "publication's languages")
