@@ -67,8 +67,12 @@ def hold_breaks(html: str, lang: str) -> str:
         if before is not None and before.tag == "p" and \
                 before.text_content().rstrip().endswith(":"):
             _add_class(before, "lead-in")
+    # An element with a direction of its own (a language's name in its script, an
+    # address) keeps the space before it outside: inside, a right-to-left one would draw
+    # it on its far side, and the words would touch.
     for inline in list(body.iter(*EMPHASIS)):
-        _take_space_before(inline)
+        if inline.get("dir") is None:
+            _take_space_before(inline)
     for paragraph in list(body.iter("p", "li", "dt", "dd")):
         if not _in(paragraph, "text", UNHYPHENATED):  # nothing there to hyphenate
             _hold_last_word(paragraph)
