@@ -110,3 +110,15 @@ def test_short_lists_and_tables_stay_whole_with_the_paragraph_that_announces_the
 ])
 def test_arabic(typed, typeset):
     assert apply(typed, typography_for("ar")) == typeset
+
+
+def test_a_name_in_its_own_direction_keeps_the_space_before_it_outside():
+    # Moved into a right-to-left span, the space would be drawn on its far side: the
+    # colophon read "Français,العربية".
+    from leaflets.breaks import hold_breaks
+
+    html = ('<html lang="en"><body><p>Also available in: <span lang="fr" dir="ltr">'
+            'Français</span>, <span lang="ar" dir="rtl">العربية</span></p></body></html>')
+    held = hold_breaks(html, "en")
+    assert '</span>, <span lang="ar" dir="rtl">' in held
+    assert 'in: <span lang="fr" dir="ltr">' in held
