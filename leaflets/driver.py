@@ -38,7 +38,7 @@ from .keys import (
     output_key,
     pipeline_code,
 )
-from .outputs import FORMATS, KINDS, VARIANTS, Output, Target
+from .outputs import FORMATS, KINDS, VARIANTS, Output, Reused, Target
 from .state import BuildState, OutputRecord, PlanRecord, load_state
 from .workers import Workers
 
@@ -136,7 +136,7 @@ class Keys:
         pipeline's code and the kind's libraries, and the key of what it reuses."""
         kind = KINDS[target.kind]
         publication = self.project.publication
-        needed = "" if target.needs is None else (self.current(target.needs) or "none")
+        needed = ",".join(self.current(need) or "none" for need in target.needs)
         return [self.code, target.kind, target.lang, target.slug, target.variant,
                 _dist_name(target, publication.dist_dir), *target.documents,
                 *(f"{name}=={version}" for name, version in
@@ -320,18 +320,17 @@ def _make(project: Project, keys: Keys, todo: list[Target],
     # What a target reuses may lie outside this run (the site's copy of a PDF, built with
     # --format site alone): it is reused when it is current.
     planned = {_dist_name(target, dist) for target in todo} | set(report.up_to_date)
-    elsewhere = {_dist_name(target.needs, dist) for target in todo
-                 if target.needs is not None and _dist_name(target.needs, dist) not in planned
-                 and keys.is_current(target.needs)}
+    elsewhere = {_dist_name(need, dist) for target in todo for need in target.needs
+                 if _dist_name(need, dist) not in planned and keys.is_current(need)}
     with Workers(options.jobs or os.cpu_count() or 1, dist / SCRATCH, lock) as workers:
         while remaining:
             waiting = set(remaining)
-            wave = [target for target in remaining if target.needs not in waiting]
-            remaining = [target for target in remaining if target.needs in waiting]
+            wave = [target for target in remaining if waiting.isdisjoint(target.needs)]
+            remaining = [target for target in remaining if not waiting.isdisjoint(target.needs)]
             current = set(report.up_to_date) | {_dist_name(t, dist) for t in report.built} | \
                 elsewhere
-            jobs: dict[Target, LeafletError | bytes | None] = {
-                target: unbuildable.get(target) or _needed(target, dist, current)
+            jobs: dict[Target, LeafletError | tuple[Reused | None, ...]] = {
+                target: unbuildable.get(target) or _needed(target, keys.state, current)
                 for target in wave}
             for target, result in workers.run(project, jobs):
                 _finish(project, keys, target, result, report, options, counter)
@@ -494,11 +493,13 @@ def _dist_name(target: Target, dist: Path) -> str:
     return target.output.relative_to(dist).as_posix()
 
 
-def _needed(target: Target, dist: Path, current: set[str]) -> bytes | None:
-    """The bytes of what `target` reuses, when this build made it or found it current."""
-    if target.needs is None or _dist_name(target.needs, dist) not in current:
-        return None
-    return target.needs.output.read_bytes()
+def _needed(target: Target, state: BuildState, current: set[str]
+            ) -> tuple[Reused | None, ...]:
+    """What `target` reuses, each output this build made or found current."""
+    dist = state.dist
+    return tuple(Reused(need.output.read_bytes(), state.outputs[name].pages)
+                 if (name := _dist_name(need, dist)) in current else None
+                 for need in target.needs)
 
 
 class _Counter:
@@ -683,7 +684,7 @@ def _leaflet_pages(project: Project, jobs: int, scratch: Path,
         if target.budgeted and project.contents.get(target.lang, target.slug) is not None
         and project.contents.get(target.lang, target.slug).pages is not None]  # type: ignore[union-attr]
     pages: dict[tuple[str, str], tuple[Path, int]] = {}
-    todo: dict[Target, LeafletError | bytes | None] = {}
+    todo: dict[Target, LeafletError | tuple[Reused | None, ...]] = {}
     with load_state(dist) as state:
         keys = Keys(project, state, pipeline_code())
         for target in screens:
@@ -691,7 +692,7 @@ def _leaflet_pages(project: Project, jobs: int, scratch: Path,
             if record is not None and record.pages is not None and keys.is_current(target):
                 pages[target.lang, target.slug] = (target.output, record.pages)
             else:
-                todo[target] = None
+                todo[target] = ()
     with Workers(jobs or os.cpu_count() or 1, scratch, lock) as workers:
         for target, result in workers.run(project, todo):
             if isinstance(result, Output) and result.pages is not None:

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 
 from .errors import LeafletError
 from .keys import read_entries
-from .outputs import KINDS, Making, Output, Target
+from .outputs import KINDS, Making, Output, Reused, Target
 
 if TYPE_CHECKING:
     from .outputs.common import Renderers
@@ -71,10 +71,10 @@ class Workers:
             self.listener.stop()  # after the workers: what they logged last is reported
         shutil.rmtree(self.scratch, ignore_errors=True)
 
-    def run(self, project: Project, jobs: dict[Target, LeafletError | bytes | None]
+    def run(self, project: Project, jobs: dict[Target, LeafletError | tuple[Reused | None, ...]]
             ) -> Iterator[tuple[Target, Output | LeafletError]]:
         """Each target with its output, or the error that stopped it, as they complete.
-        A job is the bytes of what the target needs (see Target.needs), None, or an error
+        A job is what the target reuses (see Target.needs and Making.needed), or an error
         already found, reported as it is."""
         work = {target: job for target, job in jobs.items()
                 if not isinstance(job, LeafletError)}
@@ -148,7 +148,7 @@ class _Maker:
         self.renderers: Renderers = Renderers()
 
     def make(self, project: Project, target: Target,
-             needed: bytes | None) -> Output | LeafletError:
+             needed: tuple[Reused | None, ...]) -> Output | LeafletError:
         from .inputs import recording
 
         started = time.perf_counter()
@@ -214,6 +214,6 @@ def _end_with_parent(parent: int) -> None:
 
 
 def _make_in_worker(project: Project, target: Target,
-                    needed: bytes | None) -> Output | LeafletError:
+                    needed: tuple[Reused | None, ...]) -> Output | LeafletError:
     assert _worker is not None, "the pool's initializer sets the worker's context"
     return _worker.make(project, target, needed)

@@ -8,7 +8,7 @@ ebooklib...) inside `make`, so that a build with nothing to do loads none of it.
 from __future__ import annotations
 
 from . import book_pdf, epub_book, leaflet, site
-from .kind import Making, Output, OutputKind, Target
+from .kind import Making, Output, OutputKind, Reused, Target
 
 KINDS: dict[str, OutputKind] = {kind.NAME: kind for kind in (
     leaflet,
@@ -26,4 +26,4 @@ DEFAULT_FORMATS = tuple(dict.fromkeys(kind.FORMAT for kind in KINDS.values()
 VARIANTS = tuple(dict.fromkeys(variant for kind in KINDS.values() for variant in kind.VARIANTS))
 
 __all__ = ["DEFAULT_FORMATS", "FORMATS", "KINDS", "VARIANTS", "Making", "Output", "OutputKind",
-           "Target"]
+           "Reused", "Target"]

@@ -38,9 +38,10 @@ class Target:
     variant: str = ""  # a leaflet's profile
     documents: tuple[str, ...] = ()  # the documents it shows
     budgeted: bool = False  # its A5 pages count against its document's `pages:` budget
-    # An output whose bytes it reuses when this build has them current (a booklet imposes
-    # its leaflet's screen PDF rather than laying the pages out again).
-    needs: Target | None = None
+    # Outputs whose bytes it reuses when this build has them current (a booklet imposes
+    # its leaflet's screen PDF rather than laying the pages out again; the site copies the
+    # PDFs and tells their sizes): made first.
+    needs: tuple[Target, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -54,13 +55,23 @@ class Output:
 
 
 @dataclass(frozen=True)
+class Reused:
+    """An output that another target reuses (see Target.needs): its bytes, and its number
+    of pages for a PDF."""
+
+    data: bytes
+    pages: int | None = None
+
+
+@dataclass(frozen=True)
 class Making:
     """What a kind's `make` receives."""
 
     project: Project
     target: Target
     renderers: Renderers  # one per language, kept by the process between targets
-    needed: bytes | None = None  # the bytes of `target.needs`, when current
+    # What `target.needs` made, in the same order: None for one not current.
+    needed: tuple[Reused | None, ...] = ()
 
 
 class OutputKind(Protocol):

@@ -57,7 +57,7 @@ def plan(project: Project, lang: str, variants: tuple[str, ...]) -> list[Target]
             screen = Target(NAME, lang, slug, folder / f"{slug}.pdf", "screen", (slug,), True)
             targets.append(screen if profile.name == "screen" else Target(
                 NAME, lang, slug, folder / f"{slug}{profile.suffix}.pdf", profile.name,
-                (slug,), profile.budgeted, screen if profile.imposed else None))
+                (slug,), profile.budgeted, (screen,) if profile.imposed else ()))
     return targets
 
 
@@ -76,7 +76,8 @@ def make(making: Making) -> Output:
 
     profile = PROFILES[making.target.variant]
     if profile.imposed:
-        screen = making.needed or _lay_out(making, PROFILES["screen"]).data
+        reused = making.needed[0] if making.needed else None
+        screen = reused.data if reused else _lay_out(making, PROFILES["screen"]).data
         renderer = making.renderers.get(making.project, making.target.lang)
         title = renderer.plain(making.project.document(making.target.lang,
                                                        making.target.slug).title)
