@@ -7,10 +7,11 @@ VPY := $(VENV)/bin/python
 
 # Debian packages. WeasyPrint draws text with Pango; HarfBuzz's subsetter makes writing a PDF
 # about 3 times faster than the fontTools fallback; the tests run msgfmt, EPUBCheck (Java),
-# pdftoppm (to look at the pages as a reader does) and Ace by DAISY (Node.js, driving Chromium).
+# pdftoppm (to look at the pages as a reader does), Ace by DAISY (Node.js, driving Chromium),
+# zbarimg (the QR codes) and jing (the OPDS catalog against its RELAX NG schema).
 REQUIRED_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0
 RECOMMENDED_PACKAGES := libharfbuzz-subset0 poppler-utils
-TEST_PACKAGES := gettext default-jre-headless poppler-utils nodejs npm chromium zbar-tools
+TEST_PACKAGES := gettext default-jre-headless poppler-utils nodejs npm chromium zbar-tools jing
 # The benchmark compares the build with pandoc (WeasyPrint as its PDF engine).
 BENCH_PACKAGES := pandoc
 
@@ -65,8 +66,15 @@ $(ACE): tests/ace/package.json tests/ace/package-lock.json
 	npm ci --prefix tests/ace --ignore-scripts --no-audit --no-fund --loglevel=error
 	@touch $@
 
+# The OPDS client library the tests read the site's catalog with (NYPL's opds-feed-parser),
+# pinned in tests/opds/package-lock.json.
+OPDS_CLIENT := tests/opds/node_modules/.installed
+$(OPDS_CLIENT): tests/opds/package.json tests/opds/package-lock.json
+	npm ci --prefix tests/opds --ignore-scripts --no-audit --no-fund --loglevel=error
+	@touch $@
+
 # The linter and the type checker first (seconds), then the tests.
-test: setup check-system-test $(ACE)
+test: setup check-system-test $(ACE) $(OPDS_CLIENT)
 	$(VPY) -m ruff check --quiet .
 	$(VPY) -m mypy
 	$(VPY) -m pytest

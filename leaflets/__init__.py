@@ -6,7 +6,7 @@ Its modules, in layers; each uses only the layers below it:
 - driver: driver (plan, keys, removals, atomic writes), workers, state (the build's record),
   keys (what decides an output is current);
 - kinds of output: outputs/ (one module each: leaflet, book_pdf, epub_book, and the table),
-  and the formats they use: render (pages), pdf, imposition, epub, cover;
+  and the formats they use: render (pages), pdf, imposition, epub, cover, opds;
 - translation: project (the validated input and its checks), catalogs, terminology,
   structure, translation, status, new_language, release (the gate before patients);
 - text: markup, typography, sanitise, blocks, readability;

@@ -15,6 +15,7 @@ import jinja2
 import segno
 from babel import Locale
 from babel.dates import format_date
+from babel.units import format_unit
 from jinja2 import meta
 from markupsafe import Markup as SafeHtml
 from markupsafe import escape
@@ -75,7 +76,7 @@ class Renderer:
             language_list=lambda codes: language_list(
                 codes, self.context.publication.rtl_languages,
                 typography_for(self.lang).punctuation.get(",", ",")),
-            feedback_link=feedback_link, translate=self.translate)
+            feedback_link=feedback_link, translate=self.translate, file_size=self.file_size)
         self.templates_read: dict[str, list[Path]] = {}
 
     def translate(self, text: str) -> SafeHtml:
@@ -115,21 +116,40 @@ class Renderer:
     def page(self, template_name: str, **values: object) -> str:
         """Render `template_name` with the language's common values and `values`."""
         publication = self.context.publication
-        common = {
-            "lang": self.lang,
-            "direction": publication.direction(self.lang),
-            "source_language": publication.source_language,
-            "book": publication.book,
-            "department": publication.department,
-        }
         try:
             note_read(*self.template_files(template_name))
-            return self.environment.get_template(template_name).render(**common, **values)
+            return self.environment.get_template(template_name).render(**self._common(),
+                                                                       **values)
         except jinja2.TemplateSyntaxError as error:
             raise RenderError(error.filename, error.lineno, f"template: {error.message}") from None
         except jinja2.TemplateError as error:
             path = publication.templates_dir / template_name
             raise RenderError(path, None, f"template: {error}") from None
+
+    def _common(self) -> dict[str, object]:
+        """What every template may use."""
+        publication = self.context.publication
+        return {"lang": self.lang, "direction": publication.direction(self.lang),
+                "source_language": publication.source_language, "book": publication.book,
+                "department": publication.department}
+
+    def macro_text(self, template_name: str, macro: str, *arguments: object) -> str:
+        """What a macro of `template_name` prints, as plain text: the same label in a page
+        and in a file that is not HTML (the OPDS feed's names of the files offered)."""
+        note_read(*self.template_files(template_name))
+        module = self.environment.get_template(template_name).make_module(self._common())
+        printed = getattr(module, macro)(*arguments)
+        return " ".join(escape(printed).striptags().split())
+
+    def file_size(self, size: int) -> str:
+        """A file's size as the page's language writes it ("34 ko", "1,2 Mo"): kilobytes
+        under a megabyte, else megabytes to a tenth (decimal units, as browsers show)."""
+        locale = self.context.publication.locale(self.lang)
+        if size < 1_000_000:
+            return format_unit(max(1, round(size / 1000)), "digital-kilobyte", length="short",
+                               locale=locale)
+        return format_unit(round(size / 1_000_000, 1), "digital-megabyte", length="short",
+                           locale=locale, format="#,##0.0")
 
     def template_files(self, template_name: str) -> list[Path]:
         """The files of `template_name` and of every template it extends, includes or

@@ -45,7 +45,7 @@ LAYERS = [
     ("translation", {"catalogs", "terminology", "structure", "translation", "status",
                      "new_language", "project", "release", "exchange",
                      "terminology_export"}),
-    ("kinds of output", {"render", "pdf", "imposition", "epub", "cover", "outputs"}),
+    ("kinds of output", {"render", "pdf", "imposition", "epub", "cover", "opds", "outputs"}),
     ("driver", {"keys", "state", "workers", "driver"}),
     ("command line", {"cli"}),
 ]

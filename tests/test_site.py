@@ -1,6 +1,9 @@
 """The web edition in dist/site/, as a reader's browser gets it: Debian's Chromium driven by
 Playwright, axe-core, the Nu HTML Checker, and every link followed."""
 
+import html
+import json
+import re
 import shutil
 import subprocess
 from html.parser import HTMLParser
@@ -11,6 +14,8 @@ import pytest
 from conftest import make_project, run_cli
 
 CHROMIUM = "/usr/bin/chromium"
+OPDS = Path(__file__).parent / "opds"  # the OPDS 1.2 schema, and the client that reads feeds
+ATOM = "{http://www.w3.org/2005/Atom}"
 LANGUAGES = ("fr", "en", "ar")
 # A phone, a desktop, and 320 px: WCAG's reflow width, a 1280 px window at 400 % zoom (and
 # a 640 px one at 200 %).
@@ -25,7 +30,8 @@ def site(real_build):
     assert run.status == 0, run.stderr
     site_run = run_cli(project, "--format", "site")
     assert site_run.status == 0, site_run.stderr
-    assert "dist/site/fr/cancers.pdf (0.0 s)" in site_run.stderr  # copied, not laid out again
+    # Copied, not laid out again.
+    assert re.search(r"dist/site/fr/cancers\.pdf \(\d+ pages, 0\.0 s\)", site_run.stderr)
     return project / "dist" / "site"
 
 
@@ -165,6 +171,24 @@ def test_a_site_alone_makes_its_files_and_copies_the_images(tmp_path):
     again = run_cli(project, "--format", "site")
     assert again.stdout.strip().startswith("0 built")
 
+    # Incremental: an edited leaflet remakes its copies, its page, cover and the pages
+    # that list it with its sizes; the other leaflet's and language's stay.
+    source = project / "content" / "en" / "premiere.md"
+    source.write_text(source.read_text(encoding="utf-8").replace(
+        "## Why this leaflet?", "## Why this leaflet?\n\nA new paragraph, for the test.", 1),
+        encoding="utf-8")
+    edited = run_cli(project, "--format", "site")
+    assert edited.status == 0, edited.stderr
+    remade = set(re.findall(r"\] dist/site/(\S+) \(", edited.stderr))
+    assert {"en/premiere.pdf", "en/premiere.large.pdf", "en/premiere.html", "en/index.html",
+            "en/opds.xml", "en/covers/premiere.png"} <= remade
+    assert not {name for name in remade if name.startswith("fr/") or "seconde" in name}
+    size = round((site / "en" / "premiere.pdf").stat().st_size / 1000)
+    for page in ("premiere.html", "index.html"):
+        facts = re.search(r'href="premiere.pdf"[^>]*>[^<]*</a> <span class="file-facts">'
+                          r"\(([^)]*)\)", (site / "en" / page).read_text(encoding="utf-8"))
+        assert facts and facts.group(1).split()[-2] == str(size), page
+
 
 def test_the_sitemap_lists_every_page_at_its_address_with_its_languages(site):
     from lxml import etree
@@ -259,3 +283,119 @@ def test_every_leaflets_qr_code_decodes_to_its_page(site, real_build, tmp_path):
                                      capture_output=True, text=True).stdout.strip()
             assert decoded == f"https://leaflets.example.org/algoradiologie/{lang}/{slug}.html"
             assert (site / lang / f"{slug}.html").is_file()
+
+
+def test_each_file_offered_says_its_pages_and_size(site):
+    from pypdf import PdfReader
+
+    for lang, pages_word in (("en", "pages"), ("fr", "pages"), ("ar", None)):
+        for page in (site / lang / "index.html", site / lang / "cancers.html"):
+            html = page.read_text(encoding="utf-8")
+            offered = re.findall(r'<a href="([^"]+)" type="[^"]+">[^<]*</a> '
+                                 r'<span class="file-facts">\(([^)]*)\)</span>', html)
+            assert len(offered) == (4 * 8 + 2 if page.name == "index.html" else 4), page
+            for name, facts in offered:
+                path = page.parent / name
+                words = facts.split()
+                # Kilobytes (decimal, as browsers count), in the page's language.
+                assert words[-2] == str(round(path.stat().st_size / 1000)), (page, name)
+                assert words[-1] == {"en": "kB", "fr": "ko", "ar": "كيلوبايت"}[lang]
+                if path.suffix == ".pdf":
+                    count = len(PdfReader(path).pages)
+                    assert count > 1
+                    if pages_word:
+                        assert words[:-2] == [str(count), f"{pages_word},"], (page, facts)
+                    else:  # Arabic: its dual, its plural of 3 to 10, its form for 11 to 99
+                        form = {2: ["صفحتان،"]}.get(count) or \
+                            [str(count), "صفحات،" if count <= 10 else "صفحة،"]
+                        assert count < 100 and words[:-2] == form, (page, facts)
+                else:
+                    assert len(words) == 2
+
+
+def jing(feed):
+    return subprocess.run(["jing", "-c", str(OPDS / "schema" / "opds.rnc"), str(feed)],
+                          capture_output=True, text=True, check=False)
+
+
+def test_the_opds_feeds_validate_against_the_opds_1_2_schema(site, tmp_path):
+    assert shutil.which("jing"), "jing (Debian package jing) is needed: make test installs it"
+    feeds = [site / "opds.xml", *(site / lang / "opds.xml" for lang in LANGUAGES)]
+    for feed in feeds:
+        run = jing(feed)
+        assert run.returncode == 0, f"{feed}: {run.stdout}"
+    # The schema is not lenient: an entry without its id is refused.
+    broken = tmp_path / "no-id.xml"
+    broken.write_text(re.sub(r"<id>[^<]*</id>", "", feeds[1].read_text(encoding="utf-8"),
+                             count=2), encoding="utf-8")
+    run = jing(broken)
+    assert run.returncode != 0 and "id" in run.stdout
+
+
+def read_feed(feed):
+    """The feed as NYPL's OPDS client library (opds-feed-parser) understands it."""
+    assert (OPDS / "node_modules" / "opds-feed-parser").is_dir(), "make test installs it"
+    run = subprocess.run(["node", str(OPDS / "read-feed.js"), str(feed)],
+                         capture_output=True, text=True, check=False)
+    assert run.returncode == 0, run.stderr
+    return json.loads(run.stdout)
+
+
+def test_an_opds_client_reads_every_entry_and_its_acquisition_links(site, real_build):
+    import zipfile
+
+    from lxml import etree
+    from PIL import Image
+
+    project, _ = real_build
+    catalog = read_feed(site / "opds.xml")
+    assert catalog["class"] == "NavigationFeed"
+    assert [entry["language"] for entry in catalog["entries"]] == list(LANGUAGES)
+    for entry in catalog["entries"]:
+        lang = entry["language"]
+        (subsection,) = [link for link in entry["links"] if link["rel"] == "subsection"]
+        assert subsection["type"] == "application/atom+xml;profile=opds-catalog;kind=acquisition"
+        path = site / subsection["href"]
+        feed = read_feed(path)
+        assert feed["class"] == "AcquisitionFeed"  # every entry has a file to download
+        lengths = {link.get("href"): int(link.get("length"))
+                   for link in etree.parse(str(path)).iter(f"{ATOM}link") if link.get("length")}
+        book, *leaflets = feed["entries"]
+        slugs = {page.stem for page in (project / "content" / lang).glob("*.md")}
+        assert {item["id"].rsplit("/", 1)[1] for item in leaflets} == \
+            {f"{slug}.html" for slug in slugs}
+        for item in feed["entries"]:
+            assert item["language"] == lang and item["title"] and item["summary"]
+            assert re.fullmatch(r"\d{4}-\d\d-\d\dT00:00:00Z", item["updated"])
+            files = [link for link in item["links"] if link["class"] == "OPDSAcquisitionLink"]
+            assert len(files) == (2 if item is book else 4)
+            for file in files:
+                assert file["rel"] == "http://opds-spec.org/acquisition/open-access"
+                offered = path.parent / file["href"]
+                own = project / "dist" / lang / offered.name
+                assert offered.read_bytes() == own.read_bytes()
+                assert lengths[file["href"]] == offered.stat().st_size
+                assert file["type"] == {".pdf": "application/pdf",
+                                        ".epub": "application/epub+zip"}[offered.suffix]
+                assert file["title"]
+            covers = [link for link in item["links"] if link["class"] == "OPDSArtworkLink"]
+            assert {link["rel"] for link in covers} == {"http://opds-spec.org/image",
+                                                       "http://opds-spec.org/image/thumbnail"}
+            for cover in covers:
+                with Image.open(path.parent / cover["href"]) as image:
+                    assert image.format == "PNG" and image.width >= 400
+            (page,) = [link for link in item["links"] if link["class"] == "AlternateLink"]
+            assert (path.parent / page["href"]).is_file()
+        # The book's cover is its e-book's own.
+        with zipfile.ZipFile(site / lang / "algoradiologie-douleur.epub") as epub:
+            assert epub.read("EPUB/images/cover.png") == \
+                (site / lang / "covers" / "algoradiologie-douleur.png").read_bytes()
+        # A draft translation says so first, in the words of its page's notice.
+        for item in leaflets:
+            page = (site / lang / item["id"].rsplit("/", 1)[1]).read_text(encoding="utf-8")
+            notice = re.search(r'<p class="draft-notice" role="note">\s*(.*?)\s*</p>', page, re.S)
+            if lang == "fr":
+                assert notice is None
+            else:
+                assert notice and item["summary"].startswith(
+                    html.unescape(" ".join(notice.group(1).split())))

@@ -37,7 +37,7 @@ def test_status_shows_state_and_review_of_every_translation_and_the_catalogs(pro
     assert lines[5:7] == ["en: 2 of 2 documents translated: 2 up to date",
                           "    1 print with a draft mark (draft or outdated), 1 print clean"]
     catalog = next(line for line in lines if line.startswith("locales/en/LC_MESSAGES/messages"))
-    assert catalog.split()[1:] == ["56", "0", "0"]
+    assert catalog.split()[1:] == ["58", "0", "0"]
 
 
 def test_a_changed_french_paragraph_outdates_that_translation_diff_shows_it_accept_clears_it(
@@ -265,6 +265,8 @@ def test_a_new_language_is_named_by_its_bcp47_tag_everywhere(project):
     for message in catalog:
         if message.id:
             message.string = english[message.id].string
+            if isinstance(message.string, tuple):  # Portuguese has a third plural form
+                message.string = (*message.string, message.string[-1])[:catalog.num_plurals]
     with po.open("wb") as handle:
         write_po(handle, catalog)
     (project / "content" / "pt-BR" / "seconde.md").write_text(

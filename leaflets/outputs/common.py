@@ -64,6 +64,14 @@ def book_facts(project: Project, target: Target) -> list[str]:
             source_date(project, target.lang).isoformat()]
 
 
+def short_draft_notice(renderer: Renderer, draft_mark: str) -> str:
+    """What a cover says of a draft ("draft") or outdated translation, in a few words."""
+    _ = renderer.context.translations.gettext
+    text = _("Cette traduction n'a pas encore été vérifiée") if draft_mark == "draft" else \
+        _("Cette traduction n'est plus à jour")
+    return renderer.plain(text)
+
+
 def source_date(project: Project, lang: str) -> datetime.datetime:
     """The date a book carries: SOURCE_DATE_EPOCH if set, else the newest 'updated'."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")

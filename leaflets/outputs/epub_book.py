@@ -70,10 +70,9 @@ def make(making: Making) -> Output:
 def _draft_band(renderer: Renderer, chapters: list[dict[str, str | None]]) -> str | None:
     """The words the cover shows when the book holds drafts: a reader's shelf shows the
     cover before anything else."""
+    from .common import short_draft_notice
+
     marks = {chapter["draft_mark"] for chapter in chapters} - {None}
     if not marks:
         return None
-    _ = renderer.context.translations.gettext
-    text = _("Cette traduction n'a pas encore été vérifiée") if "draft" in marks else \
-        _("Cette traduction n'est plus à jour")
-    return renderer.plain(text)
+    return short_draft_notice(renderer, "draft" if "draft" in marks else "outdated")

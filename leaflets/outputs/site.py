@@ -6,17 +6,24 @@ PDFs and e-books are offered. Static files, copied as they are to `online_url`:
 - LANG/DOC.html: the leaflet as a web page, with its files and its other languages;
 - LANG/DOC.pdf (and .large, .print, .booklet) and LANG/BOOK.epub: the same bytes as the
   other kinds' outputs, which they reuse when this build has them;
+- opds.xml and LANG/opds.xml: the OPDS catalog, for e-book readers (see opds.py), with
+  LANG/covers/: each leaflet's cover, the book's (taken from its e-book) and its thumbnail;
 - site.css, fonts/ (the bundled fonts) and images/ (the documents' images);
 - sitemap.xml: every page at its address, with its other languages (hreflang).
+
+The pages, shelves and feeds reuse the copies of the files they offer (Target.needs), to
+say their sizes and page counts: they are made after them, and again when they change.
 """
 
 from __future__ import annotations
 
+import datetime
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .kind import Making, Output, Target
+from .kind import Making, Output, Reused, Target
 
 if TYPE_CHECKING:
     from ..project import Project
@@ -28,6 +35,11 @@ VARIANTS: tuple[str, ...] = ()
 IN_DEFAULT_BUILD = False
 SITE = "site"  # under dist/
 HOME, SHELF, PAGE, COPY, ASSET, SITEMAP = "home", "shelf", "page", "copy", "asset", "sitemap"
+CATALOG, FEED, COVER, BOOK_COVER = "catalog", "feed", "cover", "book-cover"
+COVERS = "covers"  # under LANG/
+THUMBNAIL_SUFFIX = ".thumbnail"  # the book cover's, a quarter of its size
+MEDIA_TYPES = {".pdf": "application/pdf", ".epub": "application/epub+zip",
+               ".png": "image/png", ".html": "text/html"}
 SITEMAP_NAMESPACE = "http://www.sitemaps.org/schemas/sitemap/0.9"
 XHTML_NAMESPACE = "http://www.w3.org/1999/xhtml"
 STYLESHEET = "site.css"  # under styles/, and the site's root
@@ -48,6 +60,8 @@ def plan(project: Project, lang: str, variants: tuple[str, ...]) -> list[Target]
                               tuple(publication.languages)))
         targets.append(Target(NAME, lang, "sitemap", root / "sitemap.xml", SITEMAP,
                               tuple(publication.languages)))
+        targets.append(Target(NAME, lang, "opds", root / "opds.xml", CATALOG,
+                              tuple(publication.languages)))
         targets.append(Target(NAME, lang, STYLESHEET, root / STYLESHEET, ASSET))
         for font in sorted((publication.styles_dir / "fonts").glob("*.ttf")):
             targets.append(Target(NAME, lang, font.name,
@@ -60,25 +74,43 @@ def plan(project: Project, lang: str, variants: tuple[str, ...]) -> list[Target]
     if not slugs:
         return targets
     folder = root / lang
-    targets.append(Target(NAME, lang, "index", folder / "index.html", SHELF, slugs))
-    targets += [Target(NAME, lang, slug, folder / f"{slug}.html", PAGE, (slug,))
-                for slug in slugs]
     offered = [*leaflet.plan(project, lang, leaflet.VARIANTS),
                *book_pdf.plan(project, lang, ("book",)), *epub_book.plan(project, lang, ())]
-    targets += [Target(NAME, lang, other.slug, folder / other.output.name, COPY,
-                       other.documents, needs=other) for other in offered]
+    copies = {other.output.name: Target(NAME, lang, other.slug, folder / other.output.name,
+                                        COPY, other.documents, needs=(other,))
+              for other in offered}
+    every_copy = tuple(copies.values())
+    targets += every_copy
+    targets.append(Target(NAME, lang, "index", folder / "index.html", SHELF, slugs,
+                          needs=every_copy))
+    targets += [Target(NAME, lang, slug, folder / f"{slug}.html", PAGE, (slug,),
+                       needs=tuple(copies[name] for name, _ in _files(slug) if name in copies))
+                for slug in slugs]
+    targets.append(Target(NAME, lang, "opds", folder / "opds.xml", FEED, slugs,
+                          needs=every_copy))
+    targets += [Target(NAME, lang, slug, folder / COVERS / f"{slug}.png", COVER, (slug,))
+                for slug in slugs]
+    book = publication.book.slug
+    if f"{book}.epub" in copies:
+        for suffix in ("", THUMBNAIL_SUFFIX):
+            targets.append(Target(NAME, lang, book, folder / COVERS / f"{book}{suffix}.png",
+                                  BOOK_COVER, slugs, needs=(copies[f"{book}.epub"],)))
     return targets
 
 
 def facts(project: Project, target: Target) -> list[str]:
     from .common import record_facts
 
-    if target.variant in (PAGE, SHELF):
+    if target.variant in (PAGE, SHELF, FEED, COVER):
         # The draft marks and histories it prints, and the languages each leaflet is in.
         return [*record_facts(project, target.lang, target.documents),
                 *(",".join(project.languages_of(slug)) for slug in target.documents)]
     if target.variant in (HOME, SITEMAP):
         return [",".join(project.slugs_in(lang)) for lang in target.documents]
+    if target.variant == CATALOG:
+        # Each language's books, and the date of its newest document.
+        return [f"{lang}:{','.join(slugs)}:{_newest(project, lang)}"
+                for lang in target.documents if (slugs := project.slugs_in(lang))]
     return []
 
 
@@ -94,19 +126,69 @@ def make(making: Making) -> Output:
         return Output(_shelf(making).encode("utf-8"))
     if target.variant == SITEMAP:
         return Output(_sitemap(making))
+    if target.variant == CATALOG:
+        return Output(_catalog(making))
+    if target.variant == FEED:
+        return Output(_feed(making))
+    if target.variant == COVER:
+        return Output(_leaflet_cover(making))
+    if target.variant == BOOK_COVER:
+        return Output(_book_cover(making))
     return Output(_home(making).encode("utf-8"))
+
+
+@dataclass(frozen=True)
+class OfferedFile:
+    """A file a page offers, beside it: its name, what it is (see _site.html's file_name),
+    and, when this build has it, its size and number of pages."""
+
+    name: str
+    kind: str
+    size: int | None = None
+    pages: int | None = None
+
+    @property
+    def media_type(self) -> str:
+        return MEDIA_TYPES[Path(self.name).suffix]
 
 
 def _copy(making: Making) -> Output:
     """The bytes of another kind's output: those this build made, or made again here."""
+    from . import leaflet
+
+    reused = _reused(making, 0)
+    (copied,) = making.target.needs
+    if copied.kind == leaflet.NAME and leaflet.PROFILES[copied.variant].imposed:
+        # A booklet's record counts its leaflet's A5 pages (its budget); the page offering it
+        # tells the pages of the file, A4 sides to print.
+        import io
+
+        from pypdf import PdfReader
+
+        return Output(reused.data, len(PdfReader(io.BytesIO(reused.data)).pages))
+    return Output(reused.data, reused.pages)
+
+
+def _reused(making: Making, index: int) -> Reused:
+    """What the target's `index`th need made, made here when this build does not have it
+    (the site built alone, an output that could not be made in its own kind)."""
     from . import KINDS
 
-    needed = making.target.needs
-    assert needed is not None, "a copy names what it copies"
-    if making.needed is not None:
-        return Output(making.needed)
-    made = KINDS[needed.kind].make(Making(making.project, needed, making.renderers))
-    return Output(made.data, made.pages)
+    reused = making.needed[index] if index < len(making.needed) else None
+    if reused is not None:
+        return reused
+    need = making.target.needs[index]
+    made = KINDS[need.kind].make(Making(making.project, need, making.renderers))
+    return Reused(made.data, made.pages)
+
+
+def _offered(making: Making, files: list[tuple[str, str]]) -> list[OfferedFile]:
+    """`files` (name, kind) with the sizes and page counts of the copies this build has."""
+    known = {need.output.name: reused
+             for need, reused in zip(making.target.needs, making.needed, strict=False)
+             if reused is not None}
+    return [OfferedFile(name, kind, len(known[name].data), known[name].pages)
+            if name in known else OfferedFile(name, kind) for name, kind in files]
 
 
 def _asset(making: Making) -> bytes:
@@ -159,7 +241,7 @@ def _page(making: Making) -> str:
     return renderer.page(
         "site_page.html", document=markup.document, body=Markup(body),
         record=document_record(project, target.lang, target.slug),
-        stylesheet=f"../{STYLESHEET}", files=_files(target.slug),
+        stylesheet=f"../{STYLESHEET}", files=_offered(making, _files(target.slug)),
         other_languages=[code for code in project.languages_of(target.slug)
                          if code != target.lang],
         url=renderer.online_url(target.slug), rtl_languages=publication.rtl_languages)
@@ -173,10 +255,9 @@ def _shelf(making: Making) -> str:
     renderer = making.renderers.get(project, target.lang)
     leaflets = [(project.document(target.lang, slug),
                  document_record(project, target.lang, slug),
-                 _files(slug)) for slug in target.documents]
-    book = project.publication.book.slug
+                 _offered(making, _files(slug))) for slug in target.documents]
     return renderer.page("site_shelf.html", leaflets=leaflets, stylesheet=f"../{STYLESHEET}",
-                         book_files=[(f"{book}.epub", "epub"), (f"{book}.pdf", "book")])
+                         book_files=_offered(making, _book_files(project)))
 
 
 def _home(making: Making) -> str:
@@ -220,6 +301,11 @@ def _sitemap(making: Making) -> bytes:
     return data
 
 
+def _book_files(project: Project) -> list[tuple[str, str]]:
+    book = project.publication.book.slug
+    return [(f"{book}.epub", "epub"), (f"{book}.pdf", "book")]
+
+
 def _files(slug: str) -> list[tuple[str, str]]:
     """The files a leaflet is offered as: (file name, what it is)."""
     return [(f"{slug}.pdf", "screen"), (f"{slug}.large.pdf", "large"),
@@ -231,3 +317,146 @@ def _web_html(fragment: str) -> str:
     fragment = re.sub(r'\s+xmlns:epub="[^"]*"', "", fragment)
     return re.sub(r'\s+epub:type="[^"]*"', "", fragment)
 
+
+
+def _newest(project: Project, lang: str) -> datetime.date:
+    """The date of `lang`'s newest document, which its catalog feed carries (the e-book's,
+    unless SOURCE_DATE_EPOCH sets another)."""
+    from .common import source_date
+
+    return source_date(project, lang).date()
+
+
+def _catalog(making: Making) -> bytes:
+    """The OPDS navigation feed: one entry per language, leading to its acquisition feed."""
+    from ..opds import ACQUISITION, NAVIGATION, Entry, Feed, Link, feed_xml
+    from ..render import own_language_name
+
+    project = making.project
+    publication = project.publication
+    base = publication.online_url
+    source = making.renderers.get(project, publication.source_language)
+    entries = []
+    for lang in making.target.documents:
+        if not project.slugs_in(lang):
+            continue
+        renderer = making.renderers.get(project, lang)
+        _ = renderer.context.translations.gettext
+        entries.append(Entry(
+            id=f"{base}{lang}/opds.xml", title=own_language_name(lang),
+            updated=_newest(project, lang), lang=lang,
+            summary=f"{renderer.plain(_(publication.book.title))}. "
+                    f"{renderer.plain(_(publication.book.subtitle))}",
+            links=(Link("subsection", f"{lang}/opds.xml", ACQUISITION,
+                        renderer.plain(_(publication.book.title))),
+                   Link("alternate", f"{lang}/index.html", MEDIA_TYPES[".html"]))))
+    book = publication.book
+    return feed_xml(Feed(
+        id=f"{base}opds.xml", title=source.plain(book.title), lang=publication.source_language,
+        updated=max(entry.updated for entry in entries), author=source.plain(book.publisher),
+        links=(Link("self", "opds.xml", NAVIGATION), Link("start", "opds.xml", NAVIGATION),
+               Link("alternate", "index.html", MEDIA_TYPES[".html"])),
+        entries=tuple(entries)))
+
+
+def _feed(making: Making) -> bytes:
+    """A language's OPDS acquisition feed: its book, then every leaflet, with their files."""
+    from ..opds import (
+        ACQUISITION,
+        IMAGE,
+        NAVIGATION,
+        OPEN_ACCESS,
+        THUMBNAIL,
+        Entry,
+        Feed,
+        Link,
+        feed_xml,
+    )
+    from .common import short_draft_notice
+
+    project, target = making.project, making.target
+    publication = project.publication
+    lang, base = target.lang, publication.online_url
+    renderer = making.renderers.get(project, lang)
+    _ = renderer.context.translations.gettext
+    book = publication.book
+
+    def acquisitions(files: list[OfferedFile]) -> tuple[Link, ...]:
+        return tuple(Link(OPEN_ACCESS, file.name, file.media_type,
+                          renderer.macro_text("_site.html", "file_name", file.kind),
+                          file.size) for file in files)
+
+    def covers(slug: str, thumbnail: str = "") -> tuple[Link, ...]:
+        return (Link(IMAGE, f"{COVERS}/{slug}.png", MEDIA_TYPES[".png"]),
+                Link(THUMBNAIL, f"{COVERS}/{slug}{thumbnail}.png", MEDIA_TYPES[".png"]))
+
+    entries = [Entry(
+        id=f"{base}{lang}/{book.slug}.epub", title=renderer.plain(_(book.title)),
+        updated=_newest(project, lang), lang=lang,
+        summary=renderer.plain(_(book.description)),
+        links=(*covers(book.slug, THUMBNAIL_SUFFIX),
+               Link("alternate", "index.html", MEDIA_TYPES[".html"]),
+               *acquisitions(_offered(making, _book_files(project)))))]
+    for slug in target.documents:
+        document = project.document(lang, slug)
+        mark = project.draft_mark(lang, slug)
+        summary = renderer.plain(document.summary)
+        # A reader's catalog shows the summary: a draft says so there first, as its page does.
+        notice = renderer.macro_text("_leaflet.html", "draft_notice", mark) if mark else ""
+        entries.append(Entry(
+            id=renderer.online_url(slug), title=renderer.plain(document.title),
+            updated=document.updated, lang=lang,
+            summary=f"{notice} {summary}" if mark else summary,
+            categories=((mark, short_draft_notice(renderer, mark)),) if mark else (),
+            links=(*covers(slug), Link("alternate", f"{slug}.html", MEDIA_TYPES[".html"]),
+                   *acquisitions(_offered(making, _files(slug))))))
+    return feed_xml(Feed(
+        id=f"{base}{lang}/opds.xml", title=renderer.plain(_(book.title)), lang=lang,
+        updated=max(entry.updated for entry in entries),
+        author=renderer.plain(_(book.publisher)),
+        links=(Link("self", "opds.xml", ACQUISITION), Link("start", "../opds.xml", NAVIGATION),
+               Link("up", "../opds.xml", NAVIGATION),
+               Link("alternate", "index.html", MEDIA_TYPES[".html"])),
+        entries=tuple(entries)))
+
+
+def _leaflet_cover(making: Making) -> bytes:
+    """A leaflet's cover for e-book readers' catalogs, in the e-book cover's design, a
+    quarter of its size: the leaflet's title, the book's, the publisher's name, and the
+    draft mark of a draft."""
+    from ..cover import draw_cover
+    from ..fonts import bundled_fonts
+    from .common import short_draft_notice
+
+    project, target = making.project, making.target
+    publication = project.publication
+    renderer = making.renderers.get(project, target.lang)
+    _ = renderer.context.translations.gettext
+    document = project.document(target.lang, target.slug)
+    mark = project.draft_mark(target.lang, target.slug)
+    fonts = bundled_fonts(publication.styles_dir / "fonts", publication.root)
+    return draw_cover(renderer.plain(document.title), renderer.plain(_(publication.book.title)),
+                      renderer.plain(_(publication.book.publisher)), fonts,
+                      short_draft_notice(renderer, mark) if mark else None,
+                      right_to_left=publication.direction(target.lang) == "rtl", reduced=4)
+
+
+def _book_cover(making: Making) -> bytes:
+    """The e-book's own cover, taken from it (the same image a reader shows), or its
+    thumbnail, a quarter of its size."""
+    import io
+    import zipfile
+
+    from PIL import Image
+
+    from ..epub import COVER_IMAGE
+
+    with zipfile.ZipFile(io.BytesIO(_reused(making, 0).data)) as epub:
+        cover = epub.read(next(name for name in epub.namelist()
+                               if name.endswith(f"/{COVER_IMAGE}")))
+    if not making.target.output.stem.endswith(THUMBNAIL_SUFFIX):
+        return cover
+    image = Image.open(io.BytesIO(cover)).reduce(4)
+    output = io.BytesIO()
+    image.save(output, format="PNG")
+    return output.getvalue()
