@@ -61,6 +61,12 @@ def parsed(path):
     return links
 
 
+def html_text(fragment):
+    """A fragment's text, its typographic apostrophes and spaces made plain again."""
+    text = html.unescape(re.sub(r"<[^>]+>", "", fragment))
+    return text.replace("\u2019", "'").replace("\u202f", " ").replace("\u00a0", " ")
+
+
 def pages(site):
     return sorted(site.rglob("*.html"))
 
@@ -83,6 +89,15 @@ def test_the_site_has_a_page_per_leaflet_a_shelf_per_language_and_a_home(site, r
     home = parsed(site / "index.html")
     assert [f"{lang}/index.html" for lang in LANGUAGES] == \
         [target for target in home.targets if target.endswith("index.html")]
+    # Each language with its book and leaflets, in its own words.
+    html = (site / "index.html").read_text(encoding="utf-8")
+    for lang in LANGUAGES:
+        section = re.search(rf'<section class="language" lang="{lang}".*?</section>', html, re.S)
+        assert section, lang
+        for path in (project / "content" / lang).glob("*.md"):
+            title = re.search(r"^title: (.*)$", path.read_text(encoding="utf-8"), re.M)
+            assert f'href="{lang}/{path.stem}.html"' in section.group(0)
+            assert title and title.group(1).strip("\"'")[:8] in html_text(section.group(0))
 
 
 def test_every_link_and_image_inside_the_site_resolves(site):

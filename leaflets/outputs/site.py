@@ -260,12 +260,29 @@ def _shelf(making: Making) -> str:
                          book_files=_offered(making, _book_files(project)))
 
 
+@dataclass(frozen=True)
+class LanguageShelf:
+    """What the home page shows of a language: its book's title and its leaflets (slug,
+    title), in that language's own words and typography."""
+
+    lang: str
+    book_title: str
+    leaflets: tuple[tuple[str, str], ...]
+
+
 def _home(making: Making) -> str:
-    """The languages of the site, each in its own name."""
+    """The languages of the site, each in its own name, with its book and leaflets."""
     project, target = making.project, making.target
     renderer = making.renderers.get(project, target.lang)
-    languages = [lang for lang in target.documents if project.slugs_in(lang)]
-    return renderer.page("site_home.html", languages=languages, stylesheet=STYLESHEET,
+    shelves = []
+    for lang in target.documents:
+        if not (slugs := project.slugs_in(lang)):
+            continue
+        own = making.renderers.get(project, lang)
+        shelves.append(LanguageShelf(
+            lang, own.plain(own.context.translations.gettext(project.publication.book.title)),
+            tuple((slug, own.plain(project.document(lang, slug).title)) for slug in slugs)))
+    return renderer.page("site_home.html", shelves=shelves, stylesheet=STYLESHEET,
                          rtl_languages=project.publication.rtl_languages)
 
 
