@@ -6,7 +6,9 @@
 2. The rendering floor: WeasyPrint alone laying out and writing the same PDFs from the same
    HTML in one process, divided by the cores the build uses.
 3. Incremental builds: nothing to do; one French paragraph changed; one English paragraph;
-   one stylesheet. Wall time and the outputs made again.
+   one stylesheet. Wall time and the outputs made again. Then `build.py watch`: the time
+   from saving a one-paragraph change to a French leaflet to its screen PDF rewritten
+   (median of 5 saves), against pandoc turning that one leaflet into a PDF.
 4. Scale: generated publications of 10, 50 and 150 documents in 3 languages (fr, en, ar): time per
    output and the peak memory of the main process and of the largest worker.
 
@@ -76,11 +78,7 @@ def pandoc_pipeline(project: Path, jobs: int = 1) -> float:
     for lang, paths in documents_in_order(project).items():
         (out / lang).mkdir(parents=True)
         for path in paths:
-            commands.append(["pandoc", str(path), "-f", "markdown", "-t", "html5", "--standalone",
-                             "--pdf-engine=weasyprint", "--css",
-                             str(project / "styles" / "leaflet.css"),
-                             f"--resource-path={path.parent}", "--metadata", f"lang={lang}",
-                             "-o", str(out / lang / f"{path.stem}.pdf")])
+            commands.append(pandoc_pdf(project, path, lang, out / lang / f"{path.stem}.pdf"))
         commands.append(["pandoc", *map(str, paths), "-o", str(out / lang / "book.epub"),
                          "--css", str(project / "styles" / "epub.css"),
                          *[f"--epub-embed-font={font}"
@@ -97,6 +95,66 @@ def pandoc_pipeline(project: Path, jobs: int = 1) -> float:
     for process in running:
         process.wait()
     return time.perf_counter() - started
+
+
+def pandoc_pdf(project: Path, path: Path, lang: str, output: Path) -> list[str]:
+    """pandoc turning one leaflet into a PDF (WeasyPrint engine, the project's stylesheet)."""
+    return ["pandoc", str(path), "-f", "markdown", "-t", "html5", "--standalone",
+            "--pdf-engine=weasyprint", "--css", str(project / "styles" / "leaflet.css"),
+            f"--resource-path={path.parent}", "--metadata", f"lang={lang}", "-o", str(output)]
+
+
+def watch_mode(project: Path, saves: int = 5) -> dict:
+    """Under `build.py watch`, the seconds from saving a one-paragraph change to a French
+    leaflet to its screen PDF rewritten (the file's clock started just before the write);
+    and pandoc turning that one leaflet into a PDF, the same number of times."""
+    import queue
+    import signal
+    import threading
+
+    run_build(project, "--quiet")
+    source, pdf = project / "content/fr/cancers.md", project / "dist/fr/cancers.pdf"
+    watcher = subprocess.Popen([PYTHON, str(REPO / "build.py"), "--project", str(project),
+                                "watch"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                               text=True)
+    lines: queue.Queue[str] = queue.Queue()
+    threading.Thread(target=lambda: [lines.put(line) for line in watcher.stdout],
+                     daemon=True).start()
+
+    def wait_for(text: str) -> str:
+        while True:
+            line = lines.get(timeout=120)
+            if text in line:
+                return line
+
+    wait_for("watching")
+    original = source.read_text(encoding="utf-8")
+    paragraph = next(line for line in original.splitlines() if "cherchent d'abord" in line)
+    seconds = []
+    for number in range(saves):
+        before = pdf.stat()
+        changed = original.replace(paragraph, f"{paragraph} Modification {number + 1}.")
+        started = time.perf_counter()
+        source.write_text(changed, encoding="utf-8")
+        while True:
+            now = pdf.stat()
+            if (now.st_ino, now.st_mtime_ns) != (before.st_ino, before.st_mtime_ns):
+                break
+            time.sleep(0.002)
+        seconds.append(time.perf_counter() - started)
+        wait_for("content/fr/cancers.md:")  # the rest made before the next save
+    watcher.send_signal(signal.SIGINT)
+    watcher.wait(timeout=60)
+    env = {**os.environ, "PATH": f"{Path(PYTHON).parent}:{os.environ['PATH']}"}
+    pandoc = []
+    for _ in range(saves):
+        started = time.perf_counter()
+        subprocess.run(pandoc_pdf(project, source, "fr", project / "pandoc-one.pdf"),
+                       env=env, capture_output=True, check=True)
+        pandoc.append(time.perf_counter() - started)
+    return {"saves": saves, "median_s": statistics.median(seconds), "each_s": seconds,
+            "pandoc_one_leaflet_median_s": statistics.median(pandoc),
+            "ratio_to_pandoc": statistics.median(seconds) / statistics.median(pandoc)}
 
 
 FLOOR_SCRIPT = """
@@ -275,6 +333,7 @@ def main() -> None:
                 "ratio_clean_build_to_floor": statistics.median(ours) / floor_per_core,
             },
             "incremental": incremental(copy_project(root / "incremental")),
+            "watch": watch_mode(copy_project(root / "watch")),
             "scale": scale(root, [int(size) for size in args.sizes.split(",")]),
         }
     results = REPO / "benchmarks" / "results"
@@ -302,6 +361,13 @@ def print_table(report: dict) -> None:
     for step in report["incremental"]:
         made = ", ".join(step["rebuilt"]) or "nothing"
         print(f"  {step['change']:<30} {step['seconds']:6.2f} s   rebuilt: {made}")
+    watch = report["watch"]
+    print(f"\n`build.py watch`, a one-paragraph change saved to a French leaflet (median of "
+          f"{watch['saves']})")
+    print(f"  screen PDF rewritten after    {watch['median_s']:7.2f} s   "
+          f"(each: {', '.join(f'{value:.2f}' for value in watch['each_s'])})")
+    print(f"  pandoc, that one leaflet      {watch['pandoc_one_leaflet_median_s']:7.2f} s   "
+          f"ratio {watch['ratio_to_pandoc']:.2f}")
     print("\nScale (3 languages, screen PDFs and EPUBs)")
     print("  documents  outputs  total s  s/output  main MiB  worker MiB  floor/core s  ratio")
     for step in report["scale"]:

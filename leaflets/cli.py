@@ -24,7 +24,7 @@ from .files import shown_path
 from .outputs import DEFAULT_FORMATS, FORMATS, VARIANTS
 
 COMMANDS = ("build", "check", "status", "readability", "diff", "accept", "new-language",
-            "catalogs", "export", "import", "serve", "clean")
+            "catalogs", "export", "import", "serve", "clean", "watch")
 
 
 def main(argv: list[str] | None = None, stdout: TextIO | None = None,
@@ -36,6 +36,7 @@ def main(argv: list[str] | None = None, stdout: TextIO | None = None,
     args = _parser().parse_args(_with_default_command(list(sys.argv[1:] if argv is None
                                                           else argv)))
     args.today = today or datetime.date.today()
+    args.stderr = stderr
     root = Path(args.project).resolve()
     handler = _log_to(stderr, args.quiet, args.debug)
     previous_handler = _terminate_like_interrupt()
@@ -100,11 +101,23 @@ def _run(args: argparse.Namespace, root: Path, stdout: TextIO) -> int:
     commands = {"build": _build, "check": _check, "status": _status,
                 "readability": _readability, "diff": _diff, "accept": _accept,
                 "new-language": _new_language, "catalogs": _catalogs, "export": _export,
-                "import": _import, "serve": _serve, "clean": _clean}
+                "import": _import, "serve": _serve, "clean": _clean, "watch": _watch}
     return commands[args.command](args, root, stdout)
 
 
 def _build(args: argparse.Namespace, root: Path, stdout: TextIO) -> int:
+    report = build(root, _build_options(args))
+    print(report.summary(), file=stdout)
+    return 1 if report.failed or report.refused else 0
+
+
+def _watch(args: argparse.Namespace, root: Path, stdout: TextIO) -> int:
+    from .watch import watch
+
+    return watch(root, _build_options(args), stdout, args.stderr)
+
+
+def _build_options(args: argparse.Namespace) -> BuildOptions:
     profiles = _split(args.profile) or VARIANTS
     unknown = [name for name in profiles if name not in VARIANTS]
     if unknown:
@@ -116,12 +129,9 @@ def _build(args: argparse.Namespace, root: Path, stdout: TextIO) -> int:
                            f"{', '.join(FORMATS)})")
     if args.jobs is not None and args.jobs < 1:
         raise LeafletError(None, None, "--jobs: give a number of processes, 1 or more")
-    options = BuildOptions(languages=_split(args.lang), formats=formats,
-                           profiles=profiles, force=args.force, strict=args.strict,
-                           release=args.release, jobs=args.jobs or 0, today=args.today)
-    report = build(root, options)
-    print(report.summary(), file=stdout)
-    return 1 if report.failed or report.refused else 0
+    return BuildOptions(languages=_split(args.lang), formats=formats, profiles=profiles,
+                        force=getattr(args, "force", False), strict=args.strict,
+                        release=args.release, jobs=args.jobs or 0, today=args.today)
 
 
 def _check(args: argparse.Namespace, root: Path, stdout: TextIO) -> int:
@@ -392,20 +402,12 @@ def _parser() -> argparse.ArgumentParser:
         return commands.add_parser(name, parents=[common], **kwargs)
 
     build_parser = add_command("build", help="build every output (the default)")
-    build_parser.add_argument("--lang", help="languages to build, e.g. fr,en (default: all)")
-    build_parser.add_argument("--format", help=f"among {', '.join(FORMATS)} (default: "
-                              f"{', '.join(DEFAULT_FORMATS)}; `make` builds them all)")
-    build_parser.add_argument("--profile", help="PDFs: screen, print, booklet, large (the "
-                              "leaflets), book (the whole book); default: all")
+    _add_build_options(build_parser)
     build_parser.add_argument("--force", action="store_true",
                               help="rebuild every output, even those up to date")
-    build_parser.add_argument("--jobs", type=int, metavar="N",
-                              help="worker processes (default: one per core)")
-    build_parser.add_argument("--strict", action="store_true",
-                              help="build nothing when `check` has any finding")
-    build_parser.add_argument("--release", action="store_true",
-                              help="build only what is fit to hand to patients (see `check "
-                              "--release`); remove the rest from dist/")
+    _add_build_options(add_command(
+        "watch", help="build, then build again on every save (the edited leaflet's screen "
+        "PDF first), until Ctrl-C"))
     check_parser = add_command(
         "check", help="structure and key terms of the translations; exit 1 on an error")
     check_parser.add_argument("--lang", help="languages to check, e.g. en (default: all)")
@@ -465,6 +467,21 @@ def _parser() -> argparse.ArgumentParser:
                               help="the port (default: 8000; 0: any free one)")
     add_command("clean", help="remove dist/")
     return parser
+
+
+def _add_build_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--lang", help="languages to build, e.g. fr,en (default: all)")
+    parser.add_argument("--format", help=f"among {', '.join(FORMATS)} (default: "
+                        f"{', '.join(DEFAULT_FORMATS)}; `make` builds them all)")
+    parser.add_argument("--profile", help="PDFs: screen, print, booklet, large (the "
+                        "leaflets), book (the whole book); default: all")
+    parser.add_argument("--jobs", type=int, metavar="N",
+                        help="worker processes (default: one per core)")
+    parser.add_argument("--strict", action="store_true",
+                        help="build nothing when `check` has any finding")
+    parser.add_argument("--release", action="store_true",
+                        help="build only what is fit to hand to patients (see `check "
+                        "--release`); remove the rest from dist/")
 
 
 def _add_common_options(parser: argparse.ArgumentParser, project: str, flag: object) -> None:

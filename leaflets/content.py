@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import datetime
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -137,6 +138,12 @@ def read_document(path: Path, lang: str, is_translation: bool, record: bool = Fa
     has several problems).
     """
     text = read_input_text(path, root or path.parent, ContentError, MAX_DOCUMENT_BYTES)
+    return _document(path, text, lang, is_translation, record)
+
+
+@lru_cache(maxsize=2048)
+def _document(path: Path, text: str, lang: str, is_translation: bool, record: bool) -> Document:
+    # Kept per process, by the file's text: `watch` reads every document again on each save.
     slug = path.stem
     if not slug.replace("-", "").isalnum():
         raise ContentError(path, None, "file name: use letters, digits and '-' only")

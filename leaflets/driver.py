@@ -20,6 +20,7 @@ import hashlib
 import logging
 import os
 import shutil
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -31,6 +32,7 @@ from .files import shown_path, write_atomically
 from .inputs import checked_folder
 from .keys import (
     FileHashes,
+    InstalledVersions,
     file_hash,
     input_fingerprint,
     installed_versions,
@@ -44,7 +46,7 @@ from .workers import Workers
 
 if TYPE_CHECKING:
     from .catalogs import LabelProgress
-    from .project import Project
+    from .project import Project, ProjectCache
 
 NOT_MADE = "not made in this build (the line above says why)"
 IN_PROGRESS = "its language is in progress, not built (the line above says why)"
@@ -79,6 +81,19 @@ class BuildOptions:
 
 
 @dataclass
+class Warm:
+    """What `watch` keeps between its builds: one pool of workers, started once (WeasyPrint
+    loaded, the fonts and templates ready), and the documents' markup. `first`: the edited
+    documents, whose first output (the screen PDF) is made before the whole input is
+    checked, for the editor waiting to see it."""
+
+    workers: Workers
+    projects: ProjectCache
+    versions: InstalledVersions
+    first: tuple[Path, ...] = ()
+
+
+@dataclass
 class BuildReport:
     built: list[Target] = field(default_factory=list)
     up_to_date: list[str] = field(default_factory=list)  # their outputs, under dist/
@@ -89,6 +104,10 @@ class BuildReport:
     # Languages whose translation is under way (their interface labels are not all
     # translated): not built, and not a failure.
     in_progress: list[str] = field(default_factory=list)
+    # The outputs made first (Warm.first), and when the last of them was written
+    # (time.monotonic()).
+    first: list[Target] = field(default_factory=list)
+    first_written: float | None = None
 
     def summary(self) -> str:
         removed = f", {len(self.removed)} removed from dist/" if self.removed else ""
@@ -123,10 +142,12 @@ class Keys:
     libraries, the pipeline's code, and the inputs its last making read, as they are now
     (see keys.py). A target never made has no key: it is made."""
 
-    def __init__(self, project: Project, state: BuildState, code: str) -> None:
+    def __init__(self, project: Project, state: BuildState, code: str,
+                 versions: InstalledVersions | None = None) -> None:
         self.project = project
         self.state = state
         self.code = code
+        self.versions = versions
         self.hashes = FileHashes(project.publication.root)
         self.libraries: dict[str, dict[str, str]] = {}
 
@@ -168,8 +189,9 @@ class Keys:
         found again."""
         if kind not in self.libraries:
             recorded = self.state.libraries.get(kind)
+            installed = self.versions.of if self.versions is not None else installed_versions
             if recorded is not None and recorded[0] == self.code and \
-                    installed_versions(recorded[1]) == recorded[1]:
+                    installed(recorded[1]) == recorded[1]:
                 self.libraries[kind] = recorded[1]
             else:
                 self.libraries[kind] = libraries_of(KINDS[kind].__name__)
@@ -188,19 +210,20 @@ def _chosen_kinds(options: BuildOptions) -> set[str]:
     return {kind.NAME for kind in KINDS.values() if kind.FORMAT in options.formats}
 
 
-def build(root: Path, options: BuildOptions) -> BuildReport:
+def build(root: Path, options: BuildOptions, warm: Warm | None = None) -> BuildReport:
     """Check the whole input, then make every target that changed; a failed target spares
-    the others."""
+    the others. `warm`: what `watch` keeps between builds."""
     dist = checked_dist(root)
     with build_lock(root) as lock:
         _remove_leftovers(dist)
         code = pipeline_code()
-        if not options.force:
+        # A save `watch` saw changed something: no need to ask.
+        if not options.force and (warm is None or not warm.first):
             done = _nothing_to_do(root, dist, options, code)
             if done is not None:
                 return BuildReport(up_to_date=done)
         try:
-            return _build(root, dist, options, code, lock)
+            return _build(root, dist, options, code, lock, warm)
         except BaseException:  # interrupted, terminated: a write cut short leaves nothing
             _remove_leftovers(dist)
             raise
@@ -238,25 +261,28 @@ def checked_dist(root: Path) -> Path:
 
 
 def _build(root: Path, dist: Path, options: BuildOptions, code: str,
-           lock: int | None = None) -> BuildReport:
+           lock: int | None = None, warm: Warm | None = None) -> BuildReport:
     from .catalogs import label_progress
     from .project import check_findings, load_project
     from .release import placeholder_findings
 
-    project = load_project(root)
+    project = load_project(root, warm.projects if warm is not None else None)
     unknown = [lang for lang in options.languages
                if lang not in project.publication.languages]
     raise_if_any([LeafletError(project.publication.path, None, f"language '{code}' is not in "
                                "the publication's languages") for code in unknown])
     with load_state(dist) as state:
-        keys = Keys(project, state, code)
+        keys = Keys(project, state, code, warm.versions if warm is not None else None)
         # Of the input as this build reads it, before making anything.
         libraries = keys.kinds_libraries(_chosen_kinds(options))
         fingerprint = input_fingerprint(root, code, libraries)
+        report = BuildReport()
+        made_first = _make_first(project, keys, options, warm, report) \
+            if warm is not None and warm.first else set()
         # A release judges a language's outputs by the French they come from too: a
         # problem in a French document holds back its translations.
-        report = BuildReport(findings=check_findings(
-            project, () if options.release else options.languages, options.today))
+        report.findings = check_findings(
+            project, () if options.release else options.languages, options.today)
         for finding in report.findings:
             progress.warning("%s", finding.describe(root))
         if not options.release:
@@ -288,6 +314,8 @@ def _build(root: Path, dist: Path, options: BuildOptions, code: str,
             _remove(dist, state, target.output, refusal.describe(root), report)
         todo = []
         for target in targets:
+            if target in made_first and target not in unbuildable:
+                continue
             if options.force or target in unbuildable or not keys.is_current(target):
                 todo.append(target)
                 continue
@@ -301,7 +329,8 @@ def _build(root: Path, dist: Path, options: BuildOptions, code: str,
                 _remove(dist, state, target.output, NOT_MADE, report)
             else:
                 report.up_to_date.append(_dist_name(target, dist))
-        _make(project, keys, todo, unbuildable, report, options, lock)
+        _make(project, keys, todo, unbuildable, report, options, lock,
+              warm.workers if warm is not None else None)
         # While a language is in progress, every build reads the project, to say so again.
         if not report.failed and not report.in_progress:
             state.record_plan(options.key(), PlanRecord(
@@ -309,9 +338,56 @@ def _build(root: Path, dist: Path, options: BuildOptions, code: str,
         return report
 
 
+def _make_first(project: Project, keys: Keys, options: BuildOptions, warm: Warm,
+                report: BuildReport) -> set[Target]:
+    """Make the first output of each edited document (`warm.first`), in this process,
+    before the whole input is checked: what only the rest of the check could refuse is
+    not made here. Not under --strict or --release, which judge the whole input first."""
+    from .catalogs import label_progress
+    from .fonts import bundled_fonts, coverage_findings
+    from .project import catalog_findings
+
+    if options.strict or options.release:
+        return set()
+    publication = project.publication
+    edited = set(warm.first)
+    sources: dict[Target, Path] = {}
+    for target in plan_targets(project, options):
+        document = project.contents.get(target.lang, target.slug)
+        if document is not None and document.path in edited and not target.needs and \
+                target.documents == (target.slug,):
+            edited.discard(document.path)  # the document's first output only
+            if not keys.is_current(target):
+                sources[target] = document.path
+    first = list(sources)
+    if not first:
+        return set()
+    # What could refuse these outputs: a language whose labels are not all translated, a
+    # letter no bundled font has in the document or in its language's catalogs.
+    languages = {target.lang for target in first}
+    labels = {lang: label_progress(publication, lang) for lang in languages}
+    fonts = bundled_fonts(publication.styles_dir / "fonts", publication.root)
+    findings = [finding for path in sources.values()
+                for finding in coverage_findings(path, path.read_text(encoding="utf-8"), fonts)]
+    findings += [finding for lang in languages if lang != publication.source_language
+                 for finding in catalog_findings(publication, lang, fonts)]
+    refused = _unbuildable(project, first, options, findings, labels, quiet=True)
+    made = set()
+    counter = _Counter(len(first))
+    for target in first:
+        if target not in refused:
+            _finish(project, keys, target, warm.workers.make_here(project, target), report,
+                    options, counter)
+            if report.built and report.built[-1] == target:
+                made.add(target)
+                report.first.append(target)
+                report.first_written = time.monotonic()
+    return made
+
+
 def _make(project: Project, keys: Keys, todo: list[Target],
           unbuildable: dict[Target, RefusedOutput], report: BuildReport,
-          options: BuildOptions, lock: int | None) -> None:
+          options: BuildOptions, lock: int | None, kept: Workers | None = None) -> None:
     """Make the targets of `todo`, each once what it needs is made (a booklet reuses its
     leaflet's screen PDF), and write them."""
     dist = project.publication.dist_dir
@@ -322,7 +398,7 @@ def _make(project: Project, keys: Keys, todo: list[Target],
     planned = {_dist_name(target, dist) for target in todo} | set(report.up_to_date)
     elsewhere = {_dist_name(need, dist) for target in todo for need in target.needs
                  if _dist_name(need, dist) not in planned and keys.is_current(need)}
-    with Workers(options.jobs or os.cpu_count() or 1, dist / SCRATCH, lock) as workers:
+    with _workers(options, dist, lock, kept) as workers:
         while remaining:
             waiting = set(remaining)
             wave = [target for target in remaining if waiting.isdisjoint(target.needs)]
@@ -334,6 +410,17 @@ def _make(project: Project, keys: Keys, todo: list[Target],
                 for target in wave}
             for target, result in workers.run(project, jobs):
                 _finish(project, keys, target, result, report, options, counter)
+
+
+@contextmanager
+def _workers(options: BuildOptions, dist: Path, lock: int | None,
+             kept: Workers | None) -> Iterator[Workers]:
+    """The pool `watch` keeps (left running), or one for this build."""
+    if kept is not None:
+        yield kept
+        return
+    with Workers(options.jobs or os.cpu_count() or 1, dist / SCRATCH, lock) as workers:
+        yield workers
 
 
 def _refuse_all(project: Project, keys: Keys, targets: list[Target],
@@ -587,8 +674,8 @@ def _say_missing_documents(project: Project, targets: list[Target]) -> None:
 
 
 def _unbuildable(project: Project, targets: list[Target], options: BuildOptions,
-                 findings: list[Finding],
-                 labels: dict[str, LabelProgress]) -> dict[Target, RefusedOutput]:
+                 findings: list[Finding], labels: dict[str, LabelProgress],
+                 quiet: bool = False) -> dict[Target, RefusedOutput]:
     """Targets that must not be made, and why: a language whose interface texts are not all
     translated (its pages would show French); with --strict, translations in draft or out
     of date (and the e-books holding them); with --release, whatever the release gate holds
@@ -649,7 +736,7 @@ def _unbuildable(project: Project, targets: list[Target], options: BuildOptions,
                     refused[target] = RefusedOutput(
                         None, None, f"--strict: the {lang} book holds draft or outdated "
                         f"translations ({', '.join(marked)}): not built")
-        elif marked and not options.release:
+        elif marked and not options.release and not quiet:
             progress.warning("%s: %d translation(s) in draft or out of date print with a "
                              "draft mark on every page: %s (see `build.py status`)",
                              lang, len(marked), ", ".join(marked))

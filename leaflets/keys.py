@@ -144,6 +144,34 @@ def installed_versions(names: Iterable[str]) -> dict[str, str]:
     return versions
 
 
+class InstalledVersions:
+    """Installed versions, read again only when a folder distributions are installed in
+    changed (an install or an uninstall adds or removes entries there): reading them takes
+    a while, and `watch` asks on every save."""
+
+    def __init__(self) -> None:
+        self.stamp: tuple[int, ...] = ()
+        self.known: dict[str, str] = {}
+
+    def of(self, names: Iterable[str]) -> dict[str, str]:
+        stamp = _installation_stamp()
+        if stamp != self.stamp:
+            self.stamp, self.known = stamp, {}
+        wanted = list(names)
+        self.known.update(installed_versions(name for name in wanted if name not in self.known))
+        return {name: self.known[name] for name in wanted}
+
+
+def _installation_stamp() -> tuple[int, ...]:
+    stamps = []
+    for entry in sys.path:
+        try:
+            stamps.append(os.stat(entry or ".").st_mtime_ns)
+        except OSError:
+            stamps.append(-1)
+    return tuple(stamps)
+
+
 def libraries_of(module: str) -> dict[str, str]:
     """The third-party distributions (name: version) that making with the pipeline's
     module `module` can import: those its code imports, found by reading the import

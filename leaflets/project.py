@@ -3,6 +3,7 @@ where each translation stands; the checks `check` runs on it."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import re
 from dataclasses import dataclass
@@ -103,9 +104,35 @@ class Project:
                 if entry.singular is not None]
 
 
-def load_project(root: Path) -> Project:
-    """Read and check every input. Raises LeafletError gathering all the problems found."""
+class ProjectCache:
+    """What reading the project again may reuse, for `watch`: each document's markup, made
+    again only when its text or one of its images changed (Markdown is most of the time it
+    takes to read the project)."""
+
+    def __init__(self) -> None:
+        self.markups: dict[tuple[Path, str, str], tuple[Markup, tuple[int, ...]]] = {}
+
+    def markup(self, document: Document, content_dir: Path) -> Markup:
+        key = (document.path, document.lang, document.body)
+        if (kept := self.markups.get(key)) is not None:
+            markup, images = kept
+            if _image_stamps(markup) == images:
+                return dataclasses.replace(markup, document=document)
+        markup = render_markdown(document, content_dir)
+        self.markups[key] = markup, _image_stamps(markup)
+        return markup
+
+
+def _image_stamps(markup: Markup) -> tuple[int, ...]:
+    return tuple(image.path.stat().st_mtime_ns if image.path.exists() else -1
+                 for image in markup.images)
+
+
+def load_project(root: Path, cache: ProjectCache | None = None) -> Project:
+    """Read and check every input. Raises LeafletError gathering all the problems found.
+    With `cache`, unchanged documents keep the markup made the last time."""
     publication = load_publication(root)  # nothing else can be read without it
+    make_markup = cache.markup if cache is not None else render_markdown
     errors: list[LeafletError] = []
     try:
         contents = load_contents(publication)
@@ -118,7 +145,7 @@ def load_project(root: Path) -> Project:
             if document.slug == publication.glossary:
                 document = glossary_for_readers(document)
             try:
-                markups[lang, document.slug] = render_markdown(document, publication.content_dir)
+                markups[lang, document.slug] = make_markup(document, publication.content_dir)
             except LeafletError as error:
                 errors += error.problems
         try:

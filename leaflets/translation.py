@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from .blocks import Block, align, block_changes, blocks
@@ -175,9 +176,23 @@ def _read(publication: Publication, path: Path, lang: str, is_translation: bool,
         raise error.problems[0] from None
 
 
-def _texts(document: Document) -> list[tuple[str, str]]:
+def _texts(document: Document) -> tuple[tuple[str, str], ...]:
     """What a translator translates: the blocks' shapes and texts, front matter dates aside."""
-    return [(block.shape, block.text) for block in blocks(document)]
+    return _texts_of(_Texts((document.title, document.summary, document.body), document))
+
+
+@dataclass(frozen=True)
+class _Texts:
+    """A document, known by what its blocks' texts depend on."""
+
+    key: tuple[str, str, str]
+    document: Document = field(compare=False, hash=False)
+
+
+@lru_cache(maxsize=512)
+def _texts_of(texts: _Texts) -> tuple[tuple[str, str], ...]:
+    # Kept per process: `watch` compares every translation with its French on each save.
+    return tuple((block.shape, block.text) for block in blocks(texts.document))
 
 
 @dataclass(frozen=True)

@@ -99,6 +99,27 @@ class Workers:
             for future in finished:
                 yield pending.pop(future), future.result()
 
+    def start(self) -> None:
+        """Start the pool now, warm: the processes fork from this one, with what it has
+        loaded (WeasyPrint, the fonts), and `make_here` keeps its renderers. For `watch`,
+        whose builds share one pool; started outside a build, they hold no lock."""
+        self.here = self.here or _Maker()
+        if self.pool is None and self.jobs > 1:
+            self._start(self.jobs)
+            assert self.pool is not None
+            # The pool forks its processes when work comes: all of them now, so that none
+            # inherits the project's lock from a build (it would hold it after the build).
+            started = [self.pool.submit(time.sleep, 0.05) for _ in range(self.jobs)]
+            for future in started:
+                future.result()
+
+    def make_here(self, project: Project, target: Target,
+                  needed: tuple[Reused | None, ...] = ()) -> Output | LeafletError:
+        """Make one target in this process (no pickling, a renderer kept warm here)."""
+        self.here = self.here or _Maker()
+        with _temporary_folder(self.scratch / "main"):
+            return self.here.make(project, target, needed)
+
     def _start(self, processes: int) -> None:
         context = multiprocessing.get_context("fork")  # workers inherit the loaded modules
         logs: Queue[logging.LogRecord] = context.Queue()  # type: ignore[assignment]
@@ -216,4 +237,6 @@ def _end_with_parent(parent: int) -> None:
 def _make_in_worker(project: Project, target: Target,
                     needed: tuple[Reused | None, ...]) -> Output | LeafletError:
     assert _worker is not None, "the pool's initializer sets the worker's context"
+    # A pool kept between builds (`watch`) outlives each build's clean-up of dist/.work/.
+    Path(tempfile.gettempdir()).mkdir(parents=True, exist_ok=True)
     return _worker.make(project, target, needed)

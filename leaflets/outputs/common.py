@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import os
+from pathlib import Path
 
 from ..catalogs import load_translations
 from ..inputs import Reads, note_reads, recording
@@ -17,21 +18,39 @@ from .kind import Target
 class Renderers:
     """The renderer of each language, made once per process and kept between targets;
     what making one read (the language's catalog) is recorded for every target it
-    serves."""
+    serves. A process kept between builds (`watch`) makes one again when the publication,
+    a file it read or the templates changed."""
 
     def __init__(self) -> None:
-        self.made: dict[str, tuple[Renderer, Reads]] = {}
+        self.made: dict[str, tuple[Renderer, Reads, tuple[object, ...]]] = {}
 
     def get(self, project: Project, lang: str) -> Renderer:
-        if lang not in self.made:
+        publication = project.publication
+        kept = self.made.get(lang)
+        if kept is None or kept[2] != _stamp(project, kept[1]):
             with recording() as reads:
-                publication = project.publication
                 renderer = Renderer(PageContext(publication, lang,
                                                 load_translations(publication, lang)))
-            self.made[lang] = renderer, reads
-        renderer, reads = self.made[lang]
+            self.made[lang] = renderer, reads, _stamp(project, reads)
+        renderer, reads, _ = self.made[lang]
         note_reads(reads)
         return renderer
+
+
+def _stamp(project: Project, reads: Reads) -> tuple[object, ...]:
+    """What a renderer depends on: the publication, and the size and time of the files it
+    read and of the templates (Jinja2 reloads a changed template, but the renderer keeps
+    the list of those each page includes)."""
+    files = sorted({*reads.files, *project.publication.templates_dir.glob("*")})
+    return (project.publication, *((path, *_size_and_time(path)) for path in files))
+
+
+def _size_and_time(path: Path) -> tuple[int, int]:
+    try:
+        found = path.stat()
+    except OSError:
+        return -1, -1
+    return found.st_size, found.st_mtime_ns
 
 
 def document_record(project: Project, lang: str, slug: str) -> DocumentRecord:
