@@ -75,6 +75,7 @@ def main(argv: list[str] | None = None, stdout: TextIO | None = None,
         return 3
     finally:
         logging.getLogger("leaflets").removeHandler(handler)
+        handler.close()
         if previous_handler is not None:
             signal.signal(signal.SIGTERM, previous_handler)
 
@@ -516,10 +517,72 @@ def _split(value: str | None) -> tuple[str, ...]:
 
 def _log_to(stream: TextIO, quiet: bool, debug: bool) -> logging.Handler:
     """Progress and warnings on `stream`; with --debug, the details of internal errors
-    too (a worker's traceback among them)."""
-    handler = logging.StreamHandler(stream)
+    too (a worker's traceback among them). On a terminal, a bar stands for the lines of
+    the outputs made."""
+    handler: logging.Handler = _ProgressBar(stream) if not quiet and _is_terminal(stream) \
+        else logging.StreamHandler(stream)
     handler.setFormatter(logging.Formatter("%(message)s"))
     logger = logging.getLogger("leaflets")
     logger.setLevel(logging.DEBUG if debug else logging.WARNING if quiet else logging.INFO)
     logger.addHandler(handler)
     return handler
+
+
+def _is_terminal(stream: TextIO) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+class _ProgressBar(logging.Handler):
+    """On a terminal: one bar for the outputs being made (how many of how many, the time
+    left, the last one made), instead of a line each; every other line (a warning, an output
+    that failed) above it."""
+
+    def __init__(self, stream: TextIO) -> None:
+        super().__init__()
+        self.stream = stream
+        self.bar: Any = None
+
+    def emit(self, record: logging.LogRecord) -> None:
+        from tqdm import tqdm
+
+        counted = getattr(record, "output", None)
+        if counted is None or record.levelno >= logging.WARNING:
+            message = self.format(record)
+            if self.bar is not None:
+                self.bar.write(message, file=self.stream)
+            else:
+                print(message, file=self.stream, flush=True)
+        if counted is None:
+            return
+        number, total, shown = counted
+        if self.bar is None or number == 1 or self.bar.total != total:
+            self._end_bar()
+            columns, lines = self._size()
+            self.bar = tqdm(total=total, file=self.stream, ncols=columns, nrows=lines,
+                            bar_format="{l_bar}{bar}| {n_fmt}/{total_fmt} "
+                                       "[{elapsed}<{remaining}]{postfix}")
+        self.bar.set_postfix_str(shown, refresh=False)
+        self.bar.update(number - self.bar.n)
+        if number >= total:
+            self._end_bar()
+
+    def _size(self) -> tuple[int, int]:
+        """The terminal's width and height (80 by 24 when it does not say: tqdm would hide
+        its bar on a terminal of no height)."""
+        try:
+            size = os.get_terminal_size(self.stream.fileno())
+        except (AttributeError, ValueError, OSError):
+            return 80, 24
+        return size.columns or 80, size.lines or 24
+
+    def _end_bar(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+            self.bar = None
+
+    def close(self) -> None:
+        self._end_bar()
+        super().close()

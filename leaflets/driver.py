@@ -452,6 +452,8 @@ def _finish(project: Project, keys: Keys, target: Target, result: Output | Leafl
     dist = project.publication.dist_dir
     state = keys.state
     number = counter.next()
+    # For a progress bar (the command line's, on a terminal): which output of how many.
+    counted = {"output": (number, counter.total, shown_path(target.output, root))}
     over = _over_budget(project, target, result.pages) if isinstance(result, Output) else None
     if over and (options.strict or options.release):
         result = _budget_refusal(over, options)
@@ -461,7 +463,8 @@ def _finish(project: Project, keys: Keys, target: Target, result: Output | Leafl
         report.failed.append((target, result))
         progress.error("[%d/%d] failed %s: %s", number, counter.total,
                        shown_path(target.output, root),
-                       "the same reason as above" if said else result.describe(root))
+                       "the same reason as above" if said else result.describe(root),
+                       extra=counted)
         if isinstance(result, RefusedOutput) or not keys.is_current(target):
             _remove(dist, state, target.output, NOT_MADE, report)
         return
@@ -471,12 +474,12 @@ def _finish(project: Project, keys: Keys, target: Target, result: Output | Leafl
     except LeafletError as error:  # a folder of dist/ that leads elsewhere
         report.failed.append((target, error))
         progress.error("[%d/%d] failed %s: %s", number, counter.total,
-                       shown_path(target.output, root), error.describe(root))
+                       shown_path(target.output, root), error.describe(root), extra=counted)
         return
     except OSError as error:  # a full disk, a read-only folder: the machine's, not the input's
         report.failed.append((target, LeafletError(target.output, None, str(error))))
         progress.error("[%d/%d] failed %s: cannot write it (%s)", number, counter.total,
-                       shown_path(target.output, root), error.strerror or error)
+                       shown_path(target.output, root), error.strerror or error, extra=counted)
         return
     # After the file: the record is never ahead of the outputs.
     state.record(_dist_name(target, dist), OutputRecord(
@@ -485,7 +488,7 @@ def _finish(project: Project, keys: Keys, target: Target, result: Output | Leafl
     report.built.append(target)
     pages = f"{result.pages} page{'s' if result.pages != 1 else ''}, " if result.pages else ""
     progress.info("[%d/%d] %s (%s%.1f s)", number, counter.total,
-                  shown_path(target.output, root), pages, result.seconds)
+                  shown_path(target.output, root), pages, result.seconds, extra=counted)
     if over:
         report.findings.append(over)
         progress.warning("%s", over.describe(root))

@@ -1,8 +1,9 @@
 """The whole pipeline on the 'minimal' fixture: what the user sees on the command line."""
 
+import re
 from pathlib import Path
 
-from conftest import edit, make_project, outputs, recorded_outputs, run_cli
+from conftest import REPO, edit, make_project, outputs, recorded_outputs, run_cli
 
 from leaflets.catalogs import expected_messages
 from leaflets.config import load_publication
@@ -199,3 +200,38 @@ def test_a_file_that_no_build_makes_is_taken_out_of_dist(tmp_path):
     assert removals(run) == {"en/old-leaflet.pdf":
                              "document 'old-leaflet' is no longer listed in publication.yml"}
     assert not stray.exists()
+
+
+def test_on_a_terminal_a_progress_bar_stands_for_the_lines_of_the_outputs(tmp_path):
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    project = make_project("minimal", tmp_path / "project")
+    leader, follower = pty.openpty()
+    process = subprocess.Popen(
+        [sys.executable, str(REPO / "build.py"), "--project", str(project), "--lang", "fr",
+         "--profile", "screen,large"], stdout=subprocess.PIPE, stderr=follower, text=True,
+        env={**os.environ, "COLUMNS": "100"})
+    os.close(follower)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:  # the build ended: the terminal has nothing more
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(leader)
+    assert process.wait(timeout=120) == 0
+    summary = process.stdout.read()
+    process.stdout.close()
+    assert summary.strip().startswith("5 built")  # stdout, a pipe: the summary as always
+    terminal = shown.decode("utf-8")
+    # The bar: counts, the time elapsed and left, the last output; no line per output.
+    assert re.search(r"\| 5/5 \[\d\d:\d\d<\d\d:\d\d\], dist/fr/", terminal), terminal
+    assert "[1/5]" not in terminal
+    # What is not an output's line is still said, above the bar.
+    assert "placeholders (the online address" in terminal
