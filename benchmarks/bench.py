@@ -10,7 +10,9 @@
    from saving a one-paragraph change to a French leaflet to its screen PDF rewritten
    (median of 5 saves), against pandoc turning that one leaflet into a PDF.
 4. Scale: generated publications of 10, 50 and 150 documents in 3 languages (fr, en, ar): time per
-   output and the peak memory of the main process and of the largest worker.
+   output and the peak memory of the main process and of the largest worker. The largest
+   is built again on a Dask cluster of two local workers (`--scheduler`), against the
+   local pool.
 
 Prints a table and writes it as JSON to benchmarks/results/. Nothing here is a test: these
 machines are shared, so the figures are medians, and the tests never time anything.
@@ -291,7 +293,39 @@ def scale(root: Path, sizes: list[int]) -> list[dict]:
                         "worker_peak_mib": memory["worker_kib"] / 1024,
                         "floor_per_core_s": floor["seconds"] / cores,
                         "ratio_to_floor": seconds / (floor["seconds"] / cores)})
+        if size == max(sizes):
+            shutil.rmtree(project / "dist")
+            on_cluster = cluster_build(project, workers=cores)
+            results[-1].update({"cluster_seconds": on_cluster,
+                                "cluster_overhead": on_cluster / seconds - 1})
     return results
+
+
+def cluster_build(project: Path, workers: int) -> float:
+    """A clean build of `project` on a Dask cluster of `workers` local workers (one thread
+    each, as the local pool has one process per core): wall time of the build alone."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    dask = str(Path(PYTHON).parent / "dask")
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    processes = [subprocess.Popen([dask, "scheduler", "--host", "127.0.0.1", "--port", str(port),
+                                   "--no-dashboard"], env=env, stdout=subprocess.DEVNULL,
+                                  stderr=subprocess.DEVNULL)]
+    processes += [subprocess.Popen([dask, "worker", f"tcp://127.0.0.1:{port}", "--nthreads", "1",
+                                    "--no-nanny", "--no-dashboard"], env=env,
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                  for _ in range(workers)]
+    try:
+        time.sleep(5)  # the workers join; the build waits for a first one anyway
+        seconds, _ = run_build(project, *CLEAN_OPTIONS, "--scheduler", f"tcp://127.0.0.1:{port}")
+    finally:
+        for process in processes:
+            process.kill()
+            process.wait()
+    return seconds
 
 
 def main() -> None:
@@ -375,6 +409,10 @@ def print_table(report: dict) -> None:
               f"{step['seconds_per_output']:8.3f}  {step['main_peak_mib']:8.0f}  "
               f"{step['worker_peak_mib']:10.0f}  {step['floor_per_core_s']:12.1f}  "
               f"{step['ratio_to_floor']:5.2f}")
+        if "cluster_seconds" in step:
+            print(f"  the same on a Dask cluster of {report['machine']['cores']} local workers: "
+                  f"{step['cluster_seconds']:.1f} s, overhead "
+                  f"{step['cluster_overhead'] * 100:+.0f} % against the local pool")
 
 
 if __name__ == "__main__":

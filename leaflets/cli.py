@@ -132,7 +132,8 @@ def _build_options(args: argparse.Namespace) -> BuildOptions:
         raise LeafletError(None, None, "--jobs: give a number of processes, 1 or more")
     return BuildOptions(languages=_split(args.lang), formats=formats, profiles=profiles,
                         force=getattr(args, "force", False), strict=args.strict,
-                        release=args.release, jobs=args.jobs or 0, today=args.today)
+                        release=args.release, jobs=args.jobs or 0, today=args.today,
+                        scheduler=getattr(args, "scheduler", None) or "")
 
 
 def _check(args: argparse.Namespace, root: Path, stdout: TextIO) -> int:
@@ -406,6 +407,9 @@ def _parser() -> argparse.ArgumentParser:
     _add_build_options(build_parser)
     build_parser.add_argument("--force", action="store_true",
                               help="rebuild every output, even those up to date")
+    build_parser.add_argument("--scheduler", metavar="tcp://HOST:8786",
+                              help="make the outputs on the workers of this Dask cluster "
+                              "(the project's folder shared at the same path)")
     _add_build_options(add_command(
         "watch", help="build, then build again on every save (the edited leaflet's screen "
         "PDF first), until Ctrl-C"))

@@ -46,6 +46,7 @@ from .workers import Workers
 
 if TYPE_CHECKING:
     from .catalogs import LabelProgress
+    from .cluster import ClusterWorkers
     from .project import Project, ProjectCache
 
 NOT_MADE = "not made in this build (the line above says why)"
@@ -70,6 +71,9 @@ class BuildOptions:
     release: bool = False
     # The day reviews are due against (review_due); outputs never depend on it.
     today: datetime.date = field(default_factory=datetime.date.today)
+    # A Dask scheduler's address: the outputs are made on its cluster's workers (the same
+    # bytes: not part of the key).
+    scheduler: str = ""
 
     def key(self) -> str:
         """What decides the list of outputs, for the record of what was built. A strict or
@@ -414,10 +418,17 @@ def _make(project: Project, keys: Keys, todo: list[Target],
 
 @contextmanager
 def _workers(options: BuildOptions, dist: Path, lock: int | None,
-             kept: Workers | None) -> Iterator[Workers]:
-    """The pool `watch` keeps (left running), or one for this build."""
+             kept: Workers | None) -> Iterator[Workers | ClusterWorkers]:
+    """The pool `watch` keeps (left running), a Dask cluster's workers, or a pool of this
+    machine's processes for this build."""
     if kept is not None:
         yield kept
+        return
+    if options.scheduler:
+        from .cluster import ClusterWorkers
+
+        with ClusterWorkers(options.scheduler, dist.parent) as cluster:
+            yield cluster
         return
     with Workers(options.jobs or os.cpu_count() or 1, dist / SCRATCH, lock) as workers:
         yield workers

@@ -51,7 +51,7 @@ class Workers:
         self.pool: ProcessPoolExecutor | None = None
         self.logs: Queue[logging.LogRecord] | None = None
         self.listener: logging.handlers.QueueListener | None = None
-        self.here: _Maker | None = None
+        self.here: Maker | None = None
         self.reporter: _ReportHere | None = None
 
     def __enter__(self) -> Workers:
@@ -82,7 +82,7 @@ class Workers:
             if isinstance(job, LeafletError):
                 yield target, job
         if self.pool is None and (self.jobs <= 1 or len(work) <= 1):
-            self.here = self.here or _Maker()
+            self.here = self.here or Maker()
             for target, needed in work.items():
                 with _temporary_folder(self.scratch / "main"):
                     made = self.here.make(project, target, needed)
@@ -103,7 +103,7 @@ class Workers:
         """Start the pool now, warm: the processes fork from this one, with what it has
         loaded (WeasyPrint, the fonts), and `make_here` keeps its renderers. For `watch`,
         whose builds share one pool; started outside a build, they hold no lock."""
-        self.here = self.here or _Maker()
+        self.here = self.here or Maker()
         if self.pool is None and self.jobs > 1:
             self._start(self.jobs)
             assert self.pool is not None
@@ -116,7 +116,7 @@ class Workers:
     def make_here(self, project: Project, target: Target,
                   needed: tuple[Reused | None, ...] = ()) -> Output | LeafletError:
         """Make one target in this process (no pickling, a renderer kept warm here)."""
-        self.here = self.here or _Maker()
+        self.here = self.here or Maker()
         with _temporary_folder(self.scratch / "main"):
             return self.here.make(project, target, needed)
 
@@ -160,7 +160,7 @@ def _temporary_folder(folder: Path) -> Iterator[None]:
         tempfile.tempdir = previous
 
 
-class _Maker:
+class Maker:
     """What one process keeps between targets: a renderer per language."""
 
     def __init__(self) -> None:
@@ -190,7 +190,7 @@ class _Maker:
 
 
 # The worker process's maker, set once by the pool's initializer.
-_worker: _Maker | None = None
+_worker: Maker | None = None
 
 
 def _start_worker(scratch: Path, lock_fd: int | None, logs: Queue[logging.LogRecord],
@@ -213,7 +213,7 @@ def _start_worker(scratch: Path, lock_fd: int | None, logs: Queue[logging.LogRec
     parent = os.getppid()
     _kill_with_parent()
     threading.Thread(target=_end_with_parent, args=(parent,), daemon=True).start()
-    _worker = _Maker()
+    _worker = Maker()
 
 
 def _kill_with_parent() -> None:

@@ -46,7 +46,7 @@ LAYERS = [
                      "new_language", "project", "release", "exchange",
                      "terminology_export"}),
     ("kinds of output", {"render", "pdf", "imposition", "epub", "cover", "opds", "outputs"}),
-    ("driver", {"keys", "state", "workers", "driver", "watch"}),
+    ("driver", {"keys", "state", "workers", "driver", "watch", "cluster"}),
     ("command line", {"cli"}),
 ]
 
