@@ -18,6 +18,8 @@ from .inputs import read_input_text
 from .languages import babel_identifier, language_tag
 
 PUBLICATION_FILE = "publication.yml"
+# The folders the outputs are made from, under the project's root.
+SOURCE_FOLDERS = ("content", "locales", "styles", "templates")
 
 
 @dataclass(frozen=True)

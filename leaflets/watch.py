@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from .config import load_publication
+from .config import PUBLICATION_FILE, SOURCE_FOLDERS
 from .driver import SCRATCH, BuildOptions, Warm, build, checked_dist, plan_targets
 from .errors import LeafletError
 from .files import shown_path
@@ -64,7 +64,8 @@ def watch(root: Path, options: BuildOptions, stdout: TextIO, stderr: TextIO,
                       "(Ctrl-C stops)", file=stdout, flush=True)
 
             for changed, seen in _saves(root, stop, ready):
-                edited = tuple(path for path in changed if path.suffix == ".md")
+                edited = tuple(path for path in changed
+                               if path.suffix == ".md" and path.is_file())
                 _build_once(root, options, dataclasses.replace(warm, first=edited),
                             ", ".join(_shown(path, root) for path in changed[:3])
                             + (f" and {len(changed) - 3} more" if len(changed) > 3 else ""),
@@ -110,10 +111,9 @@ def _warm_up(project: Project, warm: Warm) -> None:
 
 
 def _sources(root: Path) -> list[Path]:
-    """What the outputs are made from: the publication file and the four folders."""
-    publication = load_publication(root)
-    return [publication.path, publication.content_dir, publication.locales_dir,
-            publication.styles_dir, publication.templates_dir]
+    """What the outputs are made from: the publication file and the four folders (known
+    without reading the publication file, which may be the one being corrected)."""
+    return [root / PUBLICATION_FILE, *(root / folder for folder in SOURCE_FOLDERS)]
 
 
 def _shown(path: Path, root: Path) -> str:
@@ -126,31 +126,37 @@ def _saves(root: Path, stop: threading.Event | None,
     """The files changed by each save (sorted), and when it was seen (time.monotonic()).
     `ready` is called once the watch is in place: a save before would be missed. The watch
     starts again when the publication file is replaced (editors save by writing a new file
-    and renaming it over the old one, which a watch on the file itself loses)."""
+    and renaming it over the old one, which a watch on the file itself loses), before that
+    save is built: the next one is not missed."""
     from watchfiles import Change, watch
 
+    pending: tuple[list[Path], float] | None = None
     while stop is None or not stop.is_set():
-        sources = _sources(root)
-        publication_file = sources[0]
-        restart = False
+        publication_file = _sources(root)[0]
         # An empty set every WAKE_MS: the first says the watch is in place.
-        for changes in watch(*sources, step=STEP_MS, debounce=MOST_MS, stop_event=stop,
+        for changes in watch(*_sources(root), step=STEP_MS, debounce=MOST_MS, stop_event=stop,
                              watch_filter=_is_source, raise_interrupt=True,
                              yield_on_timeout=True, rust_timeout=WAKE_MS):
             if not changes:
                 ready()
                 ready = _nothing
+                if pending is not None:
+                    yield pending
+                    pending = None
                 continue
             seen = time.monotonic()
-            changed = sorted({Path(path) for change, path in changes
-                              if change != Change.deleted or Path(path).exists()})
-            restart = any(Path(path) == publication_file and change == Change.deleted
-                          for change, path in changes)
-            if changed or restart:
-                yield changed or [publication_file], seen
-            if restart:
+            changed = {Path(path) for _, path in changes}
+            replaced = any(Path(path) == publication_file and change == Change.deleted
+                           for change, path in changes)
+            if pending is not None:
+                changed |= set(pending[0])
+                seen, pending = pending[1], None
+            save = sorted(changed), seen
+            if replaced:
+                pending = save
                 break
-        if not restart:
+            yield save
+        else:
             return
 
 

@@ -129,4 +129,14 @@ def test_a_changed_catalog_reaches_the_warm_workers(watching):
     for name in ("seconde.pdf", "seconde.large.pdf", "premiere.large.pdf"):
         text = "".join(pdf_pages_text(project / "dist" / "en" / name))
         assert "Also to be read in:" in text and "Also available in" not in text, name
+    # A broken publication file, replaced as editors save (a new file renamed over it):
+    # said, and the watch goes on, on the new file too.
+    publication = project / "publication.yml"
+    good = publication.read_text(encoding="utf-8")
+    replacement = project / ".publication.yml.new"
+    replacement.write_text(good.replace("languages:", "languages: [", 1), encoding="utf-8")
+    replacement.replace(publication)
+    assert "problem(s) in the input" in watcher.line("publication.yml")
+    publication.write_text(good, encoding="utf-8")
+    assert "0 failed" in watcher.line("publication.yml")
     assert watcher.stop() == 0
