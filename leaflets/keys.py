@@ -20,6 +20,7 @@ import os
 import re
 import sys
 from collections.abc import Iterable
+from functools import lru_cache
 from pathlib import Path
 
 from .inputs import Reads
@@ -219,19 +220,17 @@ def _package_modules_reached(module: str) -> list[Path]:
         if path is None:
             continue
         seen[name] = path
-        tree = ast.parse(path.read_text(encoding="utf-8"))
         package = name if path.name == "__init__.py" else name.rpartition(".")[0]
-        for node in ast.walk(tree):
-            if isinstance(node, ast.ImportFrom) and node.level:
+        for level, imported, names in _imports(path.read_text(encoding="utf-8")):
+            if level > 0:
                 base = package
-                for _ in range(node.level - 1):
+                for _ in range(level - 1):
                     base = base.rpartition(".")[0]
-                target = f"{base}.{node.module}" if node.module else base
+                target = f"{base}.{imported}" if imported else base
                 pending.append(target)
-                pending += [f"{target}.{alias.name}" for alias in node.names]
-            elif isinstance(node, ast.ImportFrom) and node.module and \
-                    node.module.startswith(f"{PACKAGE.name}."):
-                pending.append(node.module)
+                pending += [f"{target}.{alias}" for alias in names]
+            elif level == 0 and imported and imported.startswith(f"{PACKAGE.name}."):
+                pending.append(imported)
     return list(seen.values())
 
 
@@ -250,10 +249,24 @@ def _third_party_imports(path: Path) -> set[str]:
     """The top-level names of what `path` imports from outside the package and the
     standard library."""
     found = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.Import):
-            found |= {alias.name.split(".")[0] for alias in node.names}
-        elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
-            found.add(node.module.split(".")[0])
+    for level, imported, names in _imports(path.read_text(encoding="utf-8")):
+        if level < 0:
+            found |= {alias.split(".")[0] for alias in names}
+        elif level == 0 and imported:
+            found.add(imported.split(".")[0])
     return {name for name in found
             if name != PACKAGE.name and name not in sys.stdlib_module_names}
+
+
+@lru_cache(maxsize=256)
+def _imports(source: str) -> tuple[tuple[int, str | None, tuple[str, ...]], ...]:
+    """The import statements of a module's source, anywhere in it: (level, module, names)
+    for `from ... import`, (-1, None, modules) for `import`. Kept per process by the
+    source's text: the kinds of one build share most of their modules."""
+    found: list[tuple[int, str | None, tuple[str, ...]]] = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            found.append((-1, None, tuple(alias.name for alias in node.names)))
+        elif isinstance(node, ast.ImportFrom):
+            found.append((node.level, node.module, tuple(alias.name for alias in node.names)))
+    return tuple(found)
