@@ -110,16 +110,21 @@ class ProjectCache:
     takes to read the project)."""
 
     def __init__(self) -> None:
-        self.markups: dict[tuple[Path, str, str], tuple[Markup, tuple[int, ...]]] = {}
+        # The last markup of each document (path, language), with what it was made from:
+        # its body, the line the body starts on (the images' lines count from it), and its
+        # images' times.
+        self.markups: dict[tuple[Path, str], tuple[str, int, Markup, tuple[int, ...]]] = {}
 
     def markup(self, document: Document, content_dir: Path) -> Markup:
-        key = (document.path, document.lang, document.body)
-        if (kept := self.markups.get(key)) is not None:
-            markup, images = kept
-            if _image_stamps(markup) == images:
+        kept = self.markups.get((document.path, document.lang))
+        if kept is not None:
+            body, body_line, markup, images = kept
+            if (body, body_line) == (document.body, document.body_line) and \
+                    _image_stamps(markup) == images:
                 return dataclasses.replace(markup, document=document)
         markup = render_markdown(document, content_dir)
-        self.markups[key] = markup, _image_stamps(markup)
+        self.markups[document.path, document.lang] = (document.body, document.body_line,
+                                                       markup, _image_stamps(markup))
         return markup
 
 
