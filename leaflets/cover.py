@@ -48,6 +48,11 @@ def draw_cover(title: str, subtitle: str, publisher: str, fonts: list[BundledFon
         draw.rectangle([(0, 0), (COVER_SIZE[0], 230)], fill=PAPER)
         _draw_wrapped(draw, draft_band, texts.font(draft_band, "Bold", 64), width, 40,
                       WARNING, 1.2, texts)
+    return png(image, reduced)
+
+
+def png(image: Image.Image, reduced: int = 1) -> bytes:
+    """`image` as PNG bytes, its sides divided by `reduced` (a thumbnail)."""
     if reduced > 1:
         image = image.reduce(reduced)
     buffer = io.BytesIO()

@@ -281,7 +281,9 @@ def _build(root: Path, dist: Path, options: BuildOptions, code: str,
         libraries = keys.kinds_libraries(_chosen_kinds(options))
         fingerprint = input_fingerprint(root, code, libraries)
         report = BuildReport()
-        made_first = _make_first(project, keys, options, warm, report) \
+        labels = {lang: label_progress(project.publication, lang)
+                  for lang in project.publication.languages}
+        made_first = _make_first(project, keys, options, warm, labels, report) \
             if warm is not None and warm.first else set()
         # A release judges a language's outputs by the French they come from too: a
         # problem in a French document holds back its translations.
@@ -297,8 +299,6 @@ def _build(root: Path, dist: Path, options: BuildOptions, code: str,
         targets = plan_targets(project, options)
         for stray, reason in _no_longer_produced(project, dist, produced):
             _remove(dist, state, stray, reason, report)
-        labels = {lang: label_progress(project.publication, lang)
-                  for lang in project.publication.languages}
         waiting = _languages_in_progress(project, options, labels)
         for lang, notice in waiting.items():
             progress.warning("%s", notice)
@@ -343,11 +343,10 @@ def _build(root: Path, dist: Path, options: BuildOptions, code: str,
 
 
 def _make_first(project: Project, keys: Keys, options: BuildOptions, warm: Warm,
-                report: BuildReport) -> set[Target]:
+                labels: dict[str, LabelProgress], report: BuildReport) -> set[Target]:
     """Make the first output of each edited document (`warm.first`), in this process,
     before the whole input is checked: what only the rest of the check could refuse is
     not made here. Not under --strict or --release, which judge the whole input first."""
-    from .catalogs import label_progress
     from .fonts import bundled_fonts, coverage_findings
     from .project import catalog_findings
 
@@ -369,7 +368,6 @@ def _make_first(project: Project, keys: Keys, options: BuildOptions, warm: Warm,
     # What could refuse these outputs: a language whose labels are not all translated, a
     # letter no bundled font has in the document or in its language's catalogs.
     languages = {target.lang for target in first}
-    labels = {lang: label_progress(publication, lang) for lang in languages}
     fonts = bundled_fonts(publication.styles_dir / "fonts", publication.root)
     findings = [finding for path in sources.values()
                 for finding in coverage_findings(path, path.read_text(encoding="utf-8"), fonts)]
@@ -463,8 +461,9 @@ def _finish(project: Project, keys: Keys, target: Target, result: Output | Leafl
     dist = project.publication.dist_dir
     state = keys.state
     number = counter.next()
+    shown = shown_path(target.output, root)
     # For a progress bar (the command line's, on a terminal): which output of how many.
-    counted = {"output": (number, counter.total, shown_path(target.output, root))}
+    counted = {"output": (number, counter.total, shown)}
     over = _over_budget(project, target, result.pages) if isinstance(result, Output) else None
     if over and (options.strict or options.release):
         result = _budget_refusal(over, options)
@@ -472,8 +471,7 @@ def _finish(project: Project, keys: Keys, target: Target, result: Output | Leafl
         said = bool(report.failed) and \
             report.failed[-1][1].describe(root) == result.describe(root)
         report.failed.append((target, result))
-        progress.error("[%d/%d] failed %s: %s", number, counter.total,
-                       shown_path(target.output, root),
+        progress.error("[%d/%d] failed %s: %s", number, counter.total, shown,
                        "the same reason as above" if said else result.describe(root),
                        extra=counted)
         if isinstance(result, RefusedOutput) or not keys.is_current(target):
@@ -484,13 +482,13 @@ def _finish(project: Project, keys: Keys, target: Target, result: Output | Leafl
         write_atomically(target.output, result.data)
     except LeafletError as error:  # a folder of dist/ that leads elsewhere
         report.failed.append((target, error))
-        progress.error("[%d/%d] failed %s: %s", number, counter.total,
-                       shown_path(target.output, root), error.describe(root), extra=counted)
+        progress.error("[%d/%d] failed %s: %s", number, counter.total, shown,
+                       error.describe(root), extra=counted)
         return
     except OSError as error:  # a full disk, a read-only folder: the machine's, not the input's
         report.failed.append((target, LeafletError(target.output, None, str(error))))
         progress.error("[%d/%d] failed %s: cannot write it (%s)", number, counter.total,
-                       shown_path(target.output, root), error.strerror or error, extra=counted)
+                       shown, error.strerror or error, extra=counted)
         return
     # After the file: the record is never ahead of the outputs.
     state.record(_dist_name(target, dist), OutputRecord(
@@ -498,8 +496,8 @@ def _finish(project: Project, keys: Keys, target: Target, result: Output | Leafl
         result.pages, result.reads))
     report.built.append(target)
     pages = f"{result.pages} page{'s' if result.pages != 1 else ''}, " if result.pages else ""
-    progress.info("[%d/%d] %s (%s%.1f s)", number, counter.total,
-                  shown_path(target.output, root), pages, result.seconds, extra=counted)
+    progress.info("[%d/%d] %s (%s%.1f s)", number, counter.total, shown, pages,
+                  result.seconds, extra=counted)
     if over:
         report.findings.append(over)
         progress.warning("%s", over.describe(root))

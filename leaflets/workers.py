@@ -82,11 +82,8 @@ class Workers:
             if isinstance(job, LeafletError):
                 yield target, job
         if self.pool is None and (self.jobs <= 1 or len(work) <= 1):
-            self.here = self.here or Maker()
             for target, needed in work.items():
-                with _temporary_folder(self.scratch / "main"):
-                    made = self.here.make(project, target, needed)
-                yield target, made
+                yield target, self.make_here(project, target, needed)
             return
         if self.pool is None:
             self._start(min(self.jobs, len(work)))

@@ -398,9 +398,15 @@ def _feed(making: Making) -> bytes:
     _ = renderer.context.translations.gettext
     book = publication.book
 
+    names: dict[str, str] = {}  # the files' names as their pages say them
+
+    def name_of(kind: str) -> str:
+        if kind not in names:
+            names[kind] = renderer.macro_text("_site.html", "file_name", kind)
+        return names[kind]
+
     def acquisitions(files: list[OfferedFile]) -> tuple[Link, ...]:
-        return tuple(Link(OPEN_ACCESS, file.name, file.media_type,
-                          renderer.macro_text("_site.html", "file_name", file.kind),
+        return tuple(Link(OPEN_ACCESS, file.name, file.media_type, name_of(file.kind),
                           file.size) for file in files)
 
     def covers(slug: str, thumbnail: str = "") -> tuple[Link, ...]:
@@ -466,6 +472,7 @@ def _book_cover(making: Making) -> bytes:
 
     from PIL import Image
 
+    from ..cover import png
     from ..epub import COVER_IMAGE
 
     with zipfile.ZipFile(io.BytesIO(_reused(making, 0).data)) as epub:
@@ -473,7 +480,4 @@ def _book_cover(making: Making) -> bytes:
                                if name.endswith(f"/{COVER_IMAGE}")))
     if not making.target.output.stem.endswith(THUMBNAIL_SUFFIX):
         return cover
-    image = Image.open(io.BytesIO(cover)).reduce(4)
-    output = io.BytesIO()
-    image.save(output, format="PNG")
-    return output.getvalue()
+    return png(Image.open(io.BytesIO(cover)), reduced=4)
