@@ -416,3 +416,38 @@ def test_an_opds_client_reads_every_entry_and_its_acquisition_links(site, real_b
             else:
                 assert notice and item["summary"].startswith(
                     html.unescape(" ".join(notice.group(1).split())))
+
+
+def test_pages_need_nothing_from_elsewhere_print_without_navigation_and_mark_drafts(site):
+    from playwright.sync_api import sync_playwright
+
+    for path in pages(site):
+        html = path.read_text(encoding="utf-8")
+        assert "<script" not in html, path
+        # What a page loads (stylesheets, images, fonts) comes from the site itself.
+        loaded = re.findall(r'<(?:img|source)[^>]* src="([^"]+)"|<link rel="stylesheet" '
+                            r'href="([^"]+)"', html)
+        assert all(not value.startswith(("http:", "https:", "//"))
+                   for pair in loaded for value in pair), path
+    assert "url(http" not in (site / "site.css").read_text(encoding="utf-8")
+    # The shelf of a translation in draft marks every leaflet so, with its history.
+    shelf = (site / "en" / "index.html").read_text(encoding="utf-8")
+    assert shelf.count('class="draft-notice"') == 8
+    leaflet = (site / "en" / "cancers.html").read_text(encoding="utf-8")
+    assert 'class="draft-notice"' in leaflet and 'class="contact"' in leaflet
+    # Its date and the version of the French it follows.
+    assert re.search(r"Translation updated on \d+ \w+ 20\d\d, from version [\d.]+ of the "
+                     r"original in French", html_text(leaflet))
+    # Printed, a page leaves out its navigation and its files.
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        try:
+            page = browser.new_page()
+            page.goto((site / "fr" / "cancers.html").as_uri())
+            assert page.locator(".site-nav").is_visible()
+            page.emulate_media(media="print")
+            assert not page.locator(".site-nav").is_visible()
+            assert not page.locator(".downloads").is_visible()
+            assert page.locator("h1").is_visible()
+        finally:
+            browser.close()
