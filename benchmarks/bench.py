@@ -163,7 +163,8 @@ FLOOR_SCRIPT = """
 import json, sys, time
 from pathlib import Path
 from leaflets.outputs.common import Renderers, document_record
-from leaflets.pdf import pdf_job, stylesheets
+from leaflets.pdf import PdfStyles, VIRTUAL_ROOT, pdf_job, write_pdf
+from leaflets.pdf import _project_fetcher, _virtual_url
 from leaflets.project import load_project
 from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
@@ -176,18 +177,28 @@ for lang in publication.languages:
     renderer = renderers.get(project, lang)
     for document in project.contents.documents(lang):
         markup = project.markup(lang, document.slug)
-        html = renderer.leaflet(markup, stylesheets(publication, document.path.parent, ()),
-                                document_record(project, lang, document.slug),
+        html = renderer.leaflet(markup, document_record(project, lang, document.slug),
                                 project.languages_of(document.slug))
-        pages.append(pdf_job(publication, html, lang, document.path, document.path))
-from leaflets.pdf import _project_fetcher, VIRTUAL_ROOT
+        pages.append(pdf_job(publication, html, lang, document.path, document.path,
+                             ("leaflet.css",)))
+# WeasyPrint as it is commonly used: the page links its stylesheets, and each PDF parses
+# them and loads their fonts again.
 started = time.perf_counter()
 for job in pages:
     base = f"file://{VIRTUAL_ROOT}/{job.base_dir.relative_to(job.root).as_posix()}/"
+    links = "".join(f'<link rel="stylesheet" href="{_virtual_url(path, job.root)}">'
+                    for path in job.stylesheets)
     fetcher = _project_fetcher(job.root.resolve(), job.allowed_dirs)
-    HTML(string=job.html, base_url=base, url_fetcher=fetcher).write_pdf(
-        pdf_variant="pdf/ua-1", font_config=FontConfiguration())
-print(json.dumps({"seconds": time.perf_counter() - started, "pdfs": len(pages)}))
+    HTML(string=job.html.replace("<head>", "<head>" + links, 1), base_url=base,
+         url_fetcher=fetcher).write_pdf(pdf_variant="pdf/ua-1", font_config=FontConfiguration())
+plain = time.perf_counter() - started
+# As the build lays out a PDF: the stylesheets parsed and the fonts loaded once.
+styles = PdfStyles()
+started = time.perf_counter()
+for job in pages:
+    write_pdf(job, styles)
+kept = time.perf_counter() - started
+print(json.dumps({"seconds": plain, "kept_seconds": kept, "pdfs": len(pages)}))
 """
 
 
@@ -272,7 +283,11 @@ def generated_publication(destination: Path, documents: int) -> Path:
 
 
 def scale(root: Path, sizes: list[int]) -> list[dict]:
+    """Each size built clean; the floor up to FLOOR_UP_TO documents (WeasyPrint alone, one
+    process, takes minutes beyond); the cluster at CLUSTER_AT; at the largest, a build with
+    nothing to do (median of 3)."""
     results = []
+    cores = os.cpu_count() or 1
     for size in sizes:
         project = generated_publication(root / f"scale-{size}", size)
         started = time.perf_counter()
@@ -285,20 +300,61 @@ def scale(root: Path, sizes: list[int]) -> list[dict]:
             raise SystemExit(f"scale build of {size} failed:\n{result.stderr[-2000:]}")
         outputs = sum(1 for path in (project / "dist").rglob("*")
                       if path.is_file() and not path.name.startswith("."))
-        floor = rendering_floor(project)
-        cores = os.cpu_count() or 1
-        results.append({"documents": size, "languages": 3, "outputs": outputs,
-                        "seconds": seconds, "seconds_per_output": seconds / outputs,
-                        "main_peak_mib": memory["main_kib"] / 1024,
-                        "worker_peak_mib": memory["worker_kib"] / 1024,
-                        "floor_per_core_s": floor["seconds"] / cores,
-                        "ratio_to_floor": seconds / (floor["seconds"] / cores)})
+        step = {"documents": size, "languages": 3, "outputs": outputs,
+                "seconds": seconds, "seconds_per_output": seconds / outputs,
+                "main_peak_mib": memory["main_kib"] / 1024,
+                "worker_peak_mib": memory["worker_kib"] / 1024}
+        if size <= FLOOR_UP_TO:
+            floor = rendering_floor(project)
+            step.update({"floor_per_core_s": floor["seconds"] / cores,
+                         "ratio_to_floor": seconds / (floor["seconds"] / cores)})
         if size == max(sizes):
+            step["nothing_to_do_s"] = statistics.median(
+                run_build(project, *CLEAN_OPTIONS)[0] for _ in range(3))
+        if size == CLUSTER_AT:
             shutil.rmtree(project / "dist")
             on_cluster = cluster_build(project, workers=cores)
-            results[-1].update({"cluster_seconds": on_cluster,
-                                "cluster_overhead": on_cluster / seconds - 1})
+            step.update({"cluster_seconds": on_cluster,
+                         "cluster_overhead": on_cluster / seconds - 1})
+        results.append(step)
+        shutil.rmtree(project)
     return results
+
+
+FLOOR_UP_TO = 150
+CLUSTER_AT = 150
+
+STATE_SCRIPT = """
+import json, sys, tempfile, time
+from pathlib import Path
+from leaflets.state import OutputRecord, load_state
+
+result = {}
+for existing in map(int, sys.argv[1:]):
+    with tempfile.TemporaryDirectory() as folder:
+        dist = Path(folder)
+        reads = tuple(f"content/fr/doc-{n}.md" for n in range(12))
+        record = lambda n: OutputRecord(f"{n:064x}", f"{n:064x}", 5, reads)
+        with load_state(dist) as state:
+            for n in range(existing):
+                state.record(f"fr/doc-{n}.pdf", record(n))
+        with load_state(dist) as state:  # as a build finds it
+            started = time.perf_counter()
+            for n in range(existing, existing + 200):
+                state.record(f"fr/doc-{n}.pdf", record(n))
+            result[existing] = (time.perf_counter() - started) / 200
+print(json.dumps(result))
+"""
+
+
+def state_update(sizes: tuple[int, ...] = (15, 1500)) -> dict[str, float]:
+    """Seconds to record one more output in a build record already holding `sizes`
+    outputs (200 recorded, each committed as a build does)."""
+    result = subprocess.run([PYTHON, "-c", STATE_SCRIPT, *map(str, sizes)], capture_output=True,
+                            text=True, cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO)})
+    if result.returncode != 0:
+        raise SystemExit(f"state update measure failed:\n{result.stderr}")
+    return json.loads(result.stdout)
 
 
 def cluster_build(project: Path, workers: int) -> float:
@@ -331,7 +387,7 @@ def cluster_build(project: Path, workers: int) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5, help="clean builds to take the median of")
-    parser.add_argument("--sizes", default="10,50,150", help="documents per scale step")
+    parser.add_argument("--sizes", default="10,50,150,500", help="documents per scale step")
     args = parser.parse_args()
     if shutil.which("pandoc") is None:
         raise SystemExit("pandoc is needed: sudo apt-get install -y pandoc (or `make bench` "
@@ -365,10 +421,15 @@ def main() -> None:
                 "weasyprint_one_process_s": floor["seconds"], "pdfs": floor["pdfs"],
                 "per_core_s": floor_per_core,
                 "ratio_clean_build_to_floor": statistics.median(ours) / floor_per_core,
+                "kept_one_process_s": floor["kept_seconds"],
+                "kept_per_core_s": floor["kept_seconds"] / cores,
+                "ratio_clean_build_to_kept": statistics.median(ours) / (floor["kept_seconds"]
+                                                                        / cores),
             },
             "incremental": incremental(copy_project(root / "incremental")),
             "watch": watch_mode(copy_project(root / "watch")),
             "scale": scale(root, [int(size) for size in args.sizes.split(",")]),
+            "state_update_s": state_update(),
         }
     results = REPO / "benchmarks" / "results"
     results.mkdir(exist_ok=True)
@@ -391,6 +452,9 @@ def print_table(report: dict) -> None:
     print(f"  WeasyPrint alone, per core    {floor['per_core_s']:7.2f} s   "
           f"ratio {floor['ratio_clean_build_to_floor']:.2f} "
           f"({floor['pdfs']} PDFs in {floor['weasyprint_one_process_s']:.2f} s, one process)")
+    print(f"    stylesheets and fonts kept  {floor['kept_per_core_s']:7.2f} s   "
+          f"ratio {floor['ratio_clean_build_to_kept']:.2f} "
+          f"(as the build lays out: {floor['kept_one_process_s']:.2f} s, one process)")
     print("\nIncremental (all profiles)")
     for step in report["incremental"]:
         made = ", ".join(step["rebuilt"]) or "nothing"
@@ -405,14 +469,21 @@ def print_table(report: dict) -> None:
     print("\nScale (3 languages, screen PDFs and EPUBs)")
     print("  documents  outputs  total s  s/output  main MiB  worker MiB  floor/core s  ratio")
     for step in report["scale"]:
+        floor_columns = f"{step['floor_per_core_s']:12.1f}  {step['ratio_to_floor']:5.2f}" \
+            if "floor_per_core_s" in step else f"{'-':>12}  {'-':>5}"
         print(f"  {step['documents']:9}  {step['outputs']:7}  {step['seconds']:7.1f}  "
               f"{step['seconds_per_output']:8.3f}  {step['main_peak_mib']:8.0f}  "
-              f"{step['worker_peak_mib']:10.0f}  {step['floor_per_core_s']:12.1f}  "
-              f"{step['ratio_to_floor']:5.2f}")
+              f"{step['worker_peak_mib']:10.0f}  {floor_columns}")
         if "cluster_seconds" in step:
-            print(f"  the same on a Dask cluster of {report['machine']['cores']} local workers: "
-                  f"{step['cluster_seconds']:.1f} s, overhead "
+            print(f"  {step['documents']} on a Dask cluster of {report['machine']['cores']} local "
+                  f"workers: {step['cluster_seconds']:.1f} s, overhead "
                   f"{step['cluster_overhead'] * 100:+.0f} % against the local pool")
+        if "nothing_to_do_s" in step:
+            print(f"  {step['documents']} with nothing to do: {step['nothing_to_do_s']:.2f} s")
+    update = report["state_update_s"]
+    print("\nRecording one output in the build record: "
+          + ", ".join(f"{float(seconds) * 1000:.2f} ms among {existing}"
+                      for existing, seconds in update.items()))
 
 
 if __name__ == "__main__":

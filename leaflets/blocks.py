@@ -11,6 +11,7 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from markdown_it import MarkdownIt
 from mdit_py_plugins.footnote import footnote_plugin
@@ -61,9 +62,15 @@ def blocks(document: Document) -> list[Block]:
     The body is parsed by markdown-it-py, whose tokens carry their source lines: a line
     that looks like a heading inside a fenced block, or a footnote, is what a Markdown
     reader makes of it."""
+    return list(_blocks(document, document.path.read_text(encoding="utf-8")))
+
+
+# Each check reads the blocks of the same documents (a build checks a translation's
+# structure, its terms, its sentences): they are parsed once.
+@lru_cache(maxsize=1024)
+def _blocks(document: Document, text: str) -> tuple[Block, ...]:
     # line, kind, text, heading level, raw Markdown, end line
     found: list[tuple[int, str, str, int, str, int]] = []
-    text = document.path.read_text(encoding="utf-8")
     # The values YAML gives, not the lines: a comment after a title is no part of it.
     for key, value in (("title", document.title), ("summary", document.summary)):
         if value:
@@ -112,7 +119,8 @@ def blocks(document: Document) -> list[Block]:
             section, section_index = printed(content), section_index + 1
         result.append(Block(kind, content, line, section, section_index, level, raw, end))
     # A block that prints nothing (raw HTML the cleaning removes) is no block for a reader.
-    return [replace(block, text=shown) for block in result if (shown := printed(block.text))]
+    return tuple(replace(block, text=shown) for block in result
+                 if (shown := printed(block.text)))
 
 
 def _parser() -> MarkdownIt:

@@ -23,7 +23,8 @@ from typing import TYPE_CHECKING, Any
 
 from .errors import LeafletError
 from .keys import pipeline_code
-from .outputs import Output, Reused, Target
+from .outputs import Output, Target
+from .workers import Job, Said, kept_logs
 
 if TYPE_CHECKING:
     from .project import Project
@@ -42,6 +43,8 @@ class ClusterWorkers:
         self.address = address
         self.root = root
         self.client: Any = None
+        self.sent: tuple[Project, Any] | None = None  # the project, scattered to the workers
+        self.ahead: dict[Target, tuple[Job, Any]] = {}
 
     def __enter__(self) -> ClusterWorkers:
         from distributed import Client
@@ -79,7 +82,23 @@ class ClusterWorkers:
             raise LeafletError(None, None, f"--scheduler {self.address}: worker {worker} "
                                f"{why}: {self.root}")
 
-    def run(self, project: Project, jobs: dict[Target, LeafletError | tuple[Reused | None, ...]]
+    def start(self, layouts: bool = True) -> None:
+        """The cluster's workers are already running."""
+
+    def begin(self, project: Project, jobs: dict[Target, Job]) -> None:
+        """Start making `jobs` now, ahead of `run`, which takes each again if it is given
+        the same job; those it is not given are dropped."""
+        for target, needed in jobs.items():
+            if target not in self.ahead:
+                self.ahead[target] = needed, self._submit(project, target, needed)
+
+    def drop_ahead(self) -> None:
+        """Forget what `begin` started and `run` did not take."""
+        if self.ahead:
+            self.client.cancel([future for _, future in self.ahead.values()])
+        self.ahead.clear()
+
+    def run(self, project: Project, jobs: dict[Target, LeafletError | Job]
             ) -> Iterator[tuple[Target, Output | LeafletError]]:
         from distributed import as_completed
 
@@ -88,13 +107,14 @@ class ClusterWorkers:
         for target, job in jobs.items():
             if isinstance(job, LeafletError):
                 yield target, job
-        if not work:
+        futures = {}
+        for target, needed in work.items():
+            ahead = self.ahead.pop(target, None)
+            future = ahead[1] if ahead is not None and ahead[0] == needed else \
+                self._submit(project, target, needed)
+            futures[future] = target
+        if not futures:
             return
-        # The project once to every worker, rather than with each task.
-        sent = self.client.scatter(project, broadcast=True, hash=False)
-        futures = {self.client.submit(_make_on_worker, sent, target, needed, pure=False,
-                                      retries=RETRIES): target
-                   for target, needed in work.items()}
         for future in as_completed(  # type: ignore[no-untyped-call]
                 list(futures), loop=self.client.loop):
             target = futures[future]
@@ -107,6 +127,13 @@ class ClusterWorkers:
             for level, message in said:
                 logging.getLogger(LOGGER).log(level, "%s", message)
             yield target, made
+
+    def _submit(self, project: Project, target: Target, needed: Job) -> Any:
+        if self.sent is None or self.sent[0] is not project:
+            # The project once to every worker, rather than with each task.
+            self.sent = project, self.client.scatter(project, broadcast=True, hash=False)
+        return self.client.submit(_make_on_worker, self.sent[1], target, needed, pure=False,
+                                  retries=RETRIES)
 
 
 def _project_stamp(root: str) -> str | None:
@@ -122,28 +149,13 @@ def _project_stamp(root: str) -> str | None:
 _maker: Any = None
 
 
-def _make_on_worker(project: Project, target: Target, needed: tuple[Reused | None, ...]
-                    ) -> tuple[Output | LeafletError, list[tuple[int, str]]]:
+def _make_on_worker(project: Project, target: Target, needed: Job
+                    ) -> tuple[Output | LeafletError, Said]:
     """Make one target on a Dask worker; return it with the lines its making logged."""
     global _maker
     from .workers import Maker
 
     if _maker is None:
         _maker = Maker()
-    said: list[tuple[int, str]] = []
-    handler = _Keep(said)
-    logger = logging.getLogger(LOGGER)
-    logger.addHandler(handler)
-    try:
+    with kept_logs() as said:
         return _maker.make(project, target, needed), said
-    finally:
-        logger.removeHandler(handler)
-
-
-class _Keep(logging.Handler):
-    def __init__(self, said: list[tuple[int, str]]) -> None:
-        super().__init__(logging.INFO)
-        self.said = said
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.said.append((record.levelno, record.getMessage()))

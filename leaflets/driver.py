@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .errors import Finding, LeafletError, one_line, raise_if_any
+from .errors import Finding, LeafletError, first_of, one_line, raise_if_any
 from .files import shown_path, write_atomically
 from .inputs import checked_folder
 from .keys import (
@@ -266,6 +266,17 @@ def checked_dist(root: Path) -> Path:
 
 def _build(root: Path, dist: Path, options: BuildOptions, code: str,
            lock: int | None = None, warm: Warm | None = None) -> BuildReport:
+    with _workers(options, dist, lock, warm.workers if warm is not None else None) as workers:
+        # Before the project is read: the workers load WeasyPrint meanwhile.
+        workers.start(layouts="pdf" in options.formats)
+        try:
+            return _build_with(root, dist, options, code, workers, warm)
+        finally:
+            workers.drop_ahead()
+
+
+def _build_with(root: Path, dist: Path, options: BuildOptions, code: str,
+                workers: Workers | ClusterWorkers, warm: Warm | None) -> BuildReport:
     from .catalogs import label_progress
     from .project import check_findings, load_project
     from .release import placeholder_findings
@@ -285,6 +296,17 @@ def _build(root: Path, dist: Path, options: BuildOptions, code: str,
                   for lang in project.publication.languages}
         made_first = _make_first(project, keys, options, warm, labels, report) \
             if warm is not None and warm.first else set()
+        # Everything the sources produce, asked for in this run or not: dist/ holds nothing
+        # else.
+        produced = plan_targets(project, BuildOptions())
+        targets = plan_targets(project, options)
+        waiting = _languages_in_progress(project, options, labels)
+        # The workers start on what is out of date while this process checks the input;
+        # what the check refuses is dropped, unwritten.
+        workers.begin(project, {target: () for target in _longest_first(project, targets)
+                                if not target.needs and target.lang not in waiting and
+                                target not in made_first and
+                                (options.force or not keys.is_current(target))})
         # A release judges a language's outputs by the French they come from too: a
         # problem in a French document holds back its translations.
         report.findings = check_findings(
@@ -293,13 +315,8 @@ def _build(root: Path, dist: Path, options: BuildOptions, code: str,
             progress.warning("%s", finding.describe(root))
         if not options.release:
             _warn_placeholders(project, placeholder_findings(project.publication))
-        # Everything the sources produce, asked for in this run or not: dist/ holds nothing
-        # else.
-        produced = plan_targets(project, BuildOptions())
-        targets = plan_targets(project, options)
         for stray, reason in _no_longer_produced(project, dist, produced):
             _remove(dist, state, stray, reason, report)
-        waiting = _languages_in_progress(project, options, labels)
         for lang, notice in waiting.items():
             progress.warning("%s", notice)
             report.in_progress.append(lang)
@@ -333,8 +350,7 @@ def _build(root: Path, dist: Path, options: BuildOptions, code: str,
                 _remove(dist, state, target.output, NOT_MADE, report)
             else:
                 report.up_to_date.append(_dist_name(target, dist))
-        _make(project, keys, todo, unbuildable, report, options, lock,
-              warm.workers if warm is not None else None)
+        _make(project, keys, todo, unbuildable, report, options, workers)
         # While a language is in progress, every build reads the project, to say so again.
         if not report.failed and not report.in_progress:
             state.record_plan(options.key(), PlanRecord(
@@ -389,29 +405,38 @@ def _make_first(project: Project, keys: Keys, options: BuildOptions, warm: Warm,
 
 def _make(project: Project, keys: Keys, todo: list[Target],
           unbuildable: dict[Target, RefusedOutput], report: BuildReport,
-          options: BuildOptions, lock: int | None, kept: Workers | None = None) -> None:
+          options: BuildOptions, workers: Workers | ClusterWorkers) -> None:
     """Make the targets of `todo`, each once what it needs is made (a booklet reuses its
     leaflet's screen PDF), and write them."""
     dist = project.publication.dist_dir
     counter = _Counter(len(todo))
-    remaining = list(todo)
+    remaining = list(todo)  # those without needs were begun longest first (see _build_with)
     # What a target reuses may lie outside this run (the site's copy of a PDF, built with
     # --format site alone): it is reused when it is current.
     planned = {_dist_name(target, dist) for target in todo} | set(report.up_to_date)
     elsewhere = {_dist_name(need, dist) for target in todo for need in target.needs
                  if _dist_name(need, dist) not in planned and keys.is_current(need)}
-    with _workers(options, dist, lock, kept) as workers:
-        while remaining:
-            waiting = set(remaining)
-            wave = [target for target in remaining if waiting.isdisjoint(target.needs)]
-            remaining = [target for target in remaining if not waiting.isdisjoint(target.needs)]
-            current = set(report.up_to_date) | {_dist_name(t, dist) for t in report.built} | \
-                elsewhere
-            jobs: dict[Target, LeafletError | tuple[Reused | None, ...]] = {
-                target: unbuildable.get(target) or _needed(target, keys.state, current)
-                for target in wave}
-            for target, result in workers.run(project, jobs):
-                _finish(project, keys, target, result, report, options, counter)
+    while remaining:
+        waiting = set(remaining)
+        wave = [target for target in remaining if waiting.isdisjoint(target.needs)]
+        remaining = [target for target in remaining if not waiting.isdisjoint(target.needs)]
+        current = set(report.up_to_date) | {_dist_name(t, dist) for t in report.built} | \
+            elsewhere
+        jobs: dict[Target, LeafletError | tuple[Reused | None, ...]] = {
+            target: unbuildable.get(target) or _needed(target, keys.state, current)
+            for target in wave}
+        for target, result in workers.run(project, jobs):
+            _finish(project, keys, target, result, report, options, counter)
+
+
+def _longest_first(project: Project, targets: list[Target]) -> list[Target]:
+    """`targets`, those with the most text to lay out first: the last to finish is then a
+    short one, and no core waits long for it."""
+    def text(target: Target) -> int:
+        return sum(len(document.body) for slug in target.documents
+                   if (document := project.contents.get(target.lang, slug)) is not None)
+
+    return sorted(targets, key=text, reverse=True)
 
 
 @contextmanager
@@ -747,11 +772,11 @@ def _unbuildable(project: Project, targets: list[Target], options: BuildOptions,
                 elif held:
                     refused[target] = RefusedOutput(
                         None, None, f"--strict: the {lang} book holds draft or outdated "
-                        f"translations ({', '.join(marked)}): not built")
+                        f"translations ({first_of(marked)}): not built")
         elif marked and not options.release and not quiet:
             progress.warning("%s: %d translation(s) in draft or out of date print with a "
                              "draft mark on every page: %s (see `build.py status`)",
-                             lang, len(marked), ", ".join(marked))
+                             lang, len(marked), first_of(marked))
     return refused
 
 

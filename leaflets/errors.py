@@ -130,6 +130,13 @@ def one_line(text: str) -> str:
                    for char in text)
 
 
+def first_of(names: list[str], shown: int = 10) -> str:
+    """`names` for a one-line message: the first `shown`, then how many more (a hospital
+    group's publication has hundreds of documents)."""
+    more = len(names) - shown
+    return ", ".join(names[:shown]) + (f" and {more} more" if more > 0 else "")
+
+
 def excerpt(text: str, width: int = 60) -> str:
     """`text` cut to `width` characters for a one-line message."""
     return text if len(text) <= width else text[:width - 1] + "…"

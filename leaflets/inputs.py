@@ -126,6 +126,20 @@ def note_reads(recorded: Reads) -> None:
         reads.add(recorded)
 
 
+def stamp(reads: Reads) -> tuple[tuple[Path, int, int], ...]:
+    """The size and time of each file `reads` read (-1 for one gone): what is kept between
+    outputs (a renderer, the parsed stylesheets) is made again when this changes."""
+    return tuple((path, *size_and_time(path)) for path in sorted(reads.files))
+
+
+def size_and_time(path: Path) -> tuple[int, int]:
+    try:
+        found = path.stat()
+    except OSError:
+        return -1, -1
+    return found.st_size, found.st_mtime_ns
+
+
 def listed(folder: Path, pattern: str) -> list[Path]:
     """The files of `folder` matching `pattern`, in order; the output being made depends
     on that list (a font added to the folder remakes what embeds them all)."""

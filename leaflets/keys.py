@@ -19,8 +19,8 @@ import hashlib
 import os
 import re
 import sys
-from collections.abc import Iterable
-from functools import lru_cache
+from collections.abc import Iterable, Mapping
+from functools import cache, lru_cache
 from pathlib import Path
 
 from .inputs import Reads
@@ -177,27 +177,49 @@ def libraries_of(module: str) -> dict[str, str]:
     """The third-party distributions (name: version) that making with the pipeline's
     module `module` can import: those its code imports, found by reading the import
     statements of every module of the package it reaches, and everything they require."""
-    from importlib import metadata
 
     top_level = set()
     for path in _package_modules_reached(module):
         top_level |= _third_party_imports(path)
-    providers = metadata.packages_distributions()
+    installation = _installation_stamp()  # what is cached below is read again after an install
+    providers = _providers(installation)
     names = {_normalised(dist) for name in top_level for dist in providers.get(name, ())}
     found: dict[str, str] = {}
     while names:
         name = names.pop()
         if name in found:
             continue
-        try:
-            distribution = metadata.distribution(name)
-        except metadata.PackageNotFoundError:
+        installed = _distribution(name, installation)
+        if installed is None:
             continue
-        found[name] = distribution.version
-        for requirement in distribution.requires or ():
-            if "extra ==" not in requirement and (match := REQUIREMENT.match(requirement)):
-                names.add(_normalised(match.group()))
+        found[name], requires = installed
+        names.update(requires)
     return dict(sorted(found.items()))
+
+
+@cache
+def _distribution(name: str, installation: tuple[int, ...]
+                  ) -> tuple[str, tuple[str, ...]] | None:
+    """The installed version of the distribution `name`, and the distributions it requires
+    (not those of its extras); None when it is not installed. Once per installation."""
+    from importlib import metadata
+
+    try:
+        distribution = metadata.distribution(name)
+    except metadata.PackageNotFoundError:
+        return None
+    return distribution.version, tuple(
+        _normalised(match.group()) for requirement in distribution.requires or ()
+        if "extra ==" not in requirement and (match := REQUIREMENT.match(requirement)))
+
+
+@cache
+def _providers(installation: tuple[int, ...]) -> Mapping[str, list[str]]:
+    """The distributions providing each top-level module: read once per installation (see
+    _installation_stamp), for it reads every installed distribution's records."""
+    from importlib import metadata
+
+    return metadata.packages_distributions()
 
 
 REQUIREMENT = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")

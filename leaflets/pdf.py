@@ -9,9 +9,12 @@ from __future__ import annotations
 import base64
 import logging
 import mimetypes
-import os
 import re
+import shutil
+import tempfile
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,7 +24,7 @@ from .breaks import hold_breaks
 from .config import Publication
 from .errors import RenderError, SystemLibraryError
 from .files import shown_path
-from .inputs import note_read
+from .inputs import Reads, note_read, note_reads, recording, stamp
 
 PDF_VARIANT = "pdf/ua-1"
 # The print shop's files: PDF/X-4, whose output intent is the press profile print.css names.
@@ -40,25 +43,24 @@ class PdfJob:
     allowed_dirs: tuple[Path, ...]
     source: Path  # the content file, named in errors
     output: Path  # the PDF it makes, named with WeasyPrint's warnings
+    # The page's stylesheets, in order, under `root`: parsed once per process (PdfStyles)
+    # rather than linked from the page, which would parse them for every PDF.
+    stylesheets: tuple[Path, ...] = ()
     for_press: bool = False  # PDF/X-4 for a print shop, rather than tagged PDF/UA-1
 
 
 def pdf_job(publication: Publication, html: str, lang: str, source: Path, output: Path,
-            for_press: bool = False) -> PdfJob:
-    """The layout of a page in `lang` made from the content file `source` into `output`:
-    its links start from the content file's folder, only content and styles may be
-    fetched, and its lines and pages break where a reader expects (breaks.py)."""
+            stylesheets: tuple[str, ...], for_press: bool = False) -> PdfJob:
+    """The layout of a page in `lang` made from the content file `source` into `output`,
+    styled by `stylesheets` (names under styles/): its links start from the content file's
+    folder, only content and styles may be fetched, and its lines and pages break where a
+    reader expects (breaks.py)."""
     return PdfJob(html=hold_breaks(html, lang), root=publication.root,
                   base_dir=source.parent, source=source,
                   output=output, allowed_dirs=(publication.content_dir.resolve(),
                                                publication.styles_dir.resolve()),
+                  stylesheets=tuple(publication.styles_dir / name for name in stylesheets),
                   for_press=for_press)
-
-
-def stylesheets(publication: Publication, page_dir: Path, extra: tuple[str, ...]) -> list[str]:
-    """leaflet.css and a profile's own sheets, as links relative to the page's folder."""
-    return [os.path.relpath(publication.styles_dir / name, page_dir)
-            for name in ("leaflet.css", *extra)]
 
 
 @dataclass(frozen=True)
@@ -67,16 +69,17 @@ class RenderedPdf:
     pages: int
 
 
-def write_pdf(job: PdfJob) -> RenderedPdf:
+def write_pdf(job: PdfJob, styles: PdfStyles | None = None) -> RenderedPdf:
     """Lay out `job.html` and return the tagged PDF with its number of pages: PDF/UA-1, or
     for the press PDF/X-4 with the output intent of the page's `--press` colour profile.
+    `styles`: the parsed stylesheets and fonts this process keeps between PDFs.
 
     Raises RenderError when the page asks for a file outside `job.allowed_dirs` or a file
     that does not exist (a missing font, image or stylesheet).
     """
     try:
-        from weasyprint import HTML
-        from weasyprint.text.fonts import FontConfiguration
+        from weasyprint import CSS, HTML
+        from weasyprint.css.counters import CounterStyle
     except OSError as error:  # WeasyPrint loads Pango when imported
         raise SystemLibraryError(
             None, None, f"WeasyPrint cannot load a system library ({error}): install Pango "
@@ -89,14 +92,28 @@ def write_pdf(job: PdfJob) -> RenderedPdf:
     weasy_logger.addHandler(warnings)
     try:
         base_url = f"file://{VIRTUAL_ROOT}/{job.base_dir.relative_to(job.root).as_posix()}/"
-        html = HTML(string=job.html, base_url=base_url, url_fetcher=fetcher)
+        page, rules = _own_rules(job.html)
+        html = HTML(string=page, base_url=base_url, url_fetcher=fetcher)
+        kept = (styles or PdfStyles()).parsed(job, fetcher)
+        warnings.said.update(dict.fromkeys(kept.warnings))
         if job.for_press:
             options: dict[str, Any] = {"pdf_variant": PRESS_VARIANT, "pdf_tags": True,
                                        "output_intent": PRESS_PROFILE}
             finisher = _press_finisher(job)
         else:
             options, finisher = {"pdf_variant": PDF_VARIANT}, None
-        document = html.render(font_config=FontConfiguration(), **options)
+        # The page's own rules come last, as they did in its <head>. Like the kept sheets,
+        # they are user stylesheets for WeasyPrint: the cascade between them is unchanged.
+        # What they add (counter styles, colour profiles, layers) goes to copies. A colour
+        # profile is read again: writing a PDF changes it.
+        counter_styles = CounterStyle(kept.counter_styles)
+        profiles = {name: _read_again(profile, fetcher) for name, profile in kept.profiles.items()}
+        own = CSS(string=rules, base_url=base_url, url_fetcher=fetcher, font_config=kept.fonts,
+                  counter_style=counter_styles, color_profiles=profiles,
+                  layers=list(kept.layers))
+        document = html.render(font_config=kept.fonts, stylesheets=[*kept.sheets, own],
+                               counter_style=counter_styles, color_profiles=profiles,
+                               **options)
         return RenderedPdf(document.write_pdf(finisher=finisher, **options),
                            len(document.pages))
     except _RefusedResource as refused:
@@ -106,6 +123,109 @@ def write_pdf(job: PdfJob) -> RenderedPdf:
         for message in warnings.messages:
             logging.getLogger("leaflets").warning("%s: WeasyPrint: %s", shown_path(
                 job.output, job.root), message)
+
+
+@dataclass
+class _Parsed:
+    """A page's stylesheets as WeasyPrint parsed them, with what parsing read and warned."""
+
+    sheets: list[Any]  # weasyprint.CSS
+    fonts: Any  # the weasyprint.text.fonts.FontConfiguration their @font-face rules filled
+    folder: Path  # where WeasyPrint copied those fonts
+    counter_styles: Any  # their @counter-style rules (weasyprint.css.counters.CounterStyle)
+    profiles: dict[str, Any]  # their @color-profile rules
+    layers: list[str]  # their cascade layers, in order
+    reads: Reads
+    warnings: tuple[str, ...]
+    stamp: tuple[object, ...]
+
+    def is_current(self) -> bool:
+        return self.folder.is_dir() and self.stamp == stamp(self.reads)
+
+
+class PdfStyles:
+    """The stylesheets of the PDFs one process lays out, each set parsed once with the
+    fonts it declares: WeasyPrint would otherwise do both for every PDF, a quarter of its
+    time on a leaflet. Every PDF made with them records what parsing read (stylesheets,
+    fonts) and says what it warned, as if it had parsed them itself.
+
+    A set is parsed again, its fonts too, when one of those files changed, or when the
+    folder where WeasyPrint copied the fonts is gone: a process kept between builds
+    (`watch`) outlives each build's temporary folders."""
+
+    def __init__(self) -> None:
+        self.kept: dict[tuple[Path, tuple[Path, ...], tuple[Path, ...]], _Parsed] = {}
+
+    def parsed(self, job: PdfJob, fetcher: Any) -> _Parsed:
+        from weasyprint import CSS
+        from weasyprint.css.counters import CounterStyle
+        from weasyprint.text.fonts import FontConfiguration
+
+        key = (job.root, job.allowed_dirs, job.stylesheets)
+        kept = self.kept.get(key)
+        if kept is None or not kept.is_current():
+            if kept is not None:
+                shutil.rmtree(kept.folder, ignore_errors=True)
+            folder = Path(tempfile.mkdtemp(prefix="fonts-"))
+            fonts, counter_styles = FontConfiguration(), CounterStyle()
+            profiles: dict[str, Any] = {}
+            layers: list[str] = []
+            warnings = _WarningCollector()
+            with recording() as reads, _collecting(warnings), _temporary_files(folder):
+                sheets = [CSS(url=_virtual_url(path, job.root), url_fetcher=fetcher,
+                              font_config=fonts, counter_style=counter_styles,
+                              color_profiles=profiles, layers=layers)
+                          for path in job.stylesheets]
+            kept = _Parsed(sheets, fonts, folder, counter_styles, profiles, layers, reads,
+                           tuple(warnings.messages), stamp(reads))
+            self.kept[key] = kept
+        note_reads(kept.reads)
+        return kept
+
+
+@contextmanager
+def _collecting(warnings: _WarningCollector) -> Iterator[None]:
+    weasy_logger = logging.getLogger("weasyprint")
+    weasy_logger.addHandler(warnings)
+    try:
+        yield
+    finally:
+        weasy_logger.removeHandler(warnings)
+
+
+@contextmanager
+def _temporary_files(folder: Path) -> Iterator[None]:
+    """WeasyPrint's copies of the fonts under `folder`, whose presence PdfStyles checks."""
+    previous, tempfile.tempdir = tempfile.tempdir, str(folder)
+    try:
+        yield
+    finally:
+        tempfile.tempdir = previous
+
+
+# The templates' <style> elements in a page's <head>: the content cannot bring one (the
+# cleaning of raw HTML drops them), and the page's text never holds "</head>" unescaped.
+_STYLE = re.compile(r"<style>(.*?)</style>", re.DOTALL)
+
+
+def _own_rules(html: str) -> tuple[str, str]:
+    """The page without the <style> elements of its head, and their rules."""
+    head, end, body = html.partition("</head>")
+    rules = "\n".join(_STYLE.findall(head))
+    return _STYLE.sub("", head) + end + body, rules
+
+
+def _read_again(profile: Any, fetcher: Any) -> Any:
+    """A new copy of a parsed @color-profile (weasyprint.css.ColorProfile)."""
+    from weasyprint.css import ColorProfile
+    from weasyprint.urls import fetch
+
+    with fetch(fetcher, profile.src) as response:
+        return ColorProfile(response, profile.src, profile.rendering_intent, profile.components)
+
+
+def _virtual_url(path: Path, root: Path) -> str:
+    return f"file://{VIRTUAL_ROOT}/{path.relative_to(root).as_posix()}"
 
 
 def _press_finisher(job: PdfJob) -> Any:

@@ -49,15 +49,33 @@ class PageContext:
     translations: gettext.NullTranslations
 
 
-class Renderer:
-    """Renders the templates of one language. One instance per language and process."""
+class CompiledTemplates(jinja2.BytecodeCache):
+    """The templates as Jinja2 compiled them, kept in memory and shared by the renderers of
+    every language in a process: each would compile them again otherwise. Jinja2 compiles
+    a template again when its text changed."""
 
-    def __init__(self, context: PageContext) -> None:
+    def __init__(self) -> None:
+        self.compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if bucket.key in self.compiled:
+            bucket.bytecode_from_string(self.compiled[bucket.key])
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.compiled[bucket.key] = bucket.bytecode_to_string()
+
+
+class Renderer:
+    """Renders the templates of one language. One instance per language and process;
+    `compiled` and `templates_read` (see template_files), shared by them all."""
+
+    def __init__(self, context: PageContext, compiled: CompiledTemplates | None = None,
+                 templates_read: dict[str, list[Path]] | None = None) -> None:
         self.context = context
         self.lang = context.lang
         self.environment = jinja2.Environment(
             loader=ProjectTemplateLoader(context.publication),
-            extensions=["jinja2.ext.i18n"], autoescape=True,
+            extensions=["jinja2.ext.i18n"], autoescape=True, bytecode_cache=compiled,
             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
         # Catalogs come from outside the hospital: a translation is text, never markup. Jinja's
         # new-style _() marks what gettext returns as safe, so it is escaped here first; the
@@ -77,7 +95,7 @@ class Renderer:
                 codes, self.context.publication.rtl_languages,
                 typography_for(self.lang).punctuation.get(",", ",")),
             feedback_link=feedback_link, translate=self.translate, file_size=self.file_size)
-        self.templates_read: dict[str, list[Path]] = {}
+        self.templates_read = {} if templates_read is None else templates_read
 
     def translate(self, text: str) -> SafeHtml:
         """A text of the publication file (the book's title, the department's details) in the
@@ -168,27 +186,25 @@ class Renderer:
             self.templates_read[template_name] = [templates / name for name in sorted(names)]
         return self.templates_read[template_name]
 
-    def leaflet(self, markup: Markup, stylesheets: list[str], record: DocumentRecord,
+    def leaflet(self, markup: Markup, record: DocumentRecord,
                 languages: tuple[str, ...], for_press: bool = False) -> str:
         """The HTML page of one leaflet, for WeasyPrint; `languages` are those the leaflet
         exists in. `for_press`: the print shop's page, with its slug line and a QR code in
         black ink."""
         online_url = self.online_url(markup.document.slug)
         return self.page("leaflet.html", document=markup.document, body=SafeHtml(markup.html),
-                         stylesheets=stylesheets, record=record, slug_line=for_press,
+                         record=record, slug_line=for_press,
                          qr=qr_code_data_url(online_url, black_ink=for_press),
                          other_languages=[code for code in languages if code != self.lang],
                          online_url=online_url)
 
-    def booklet_note(self, stylesheets: list[str]) -> str:
+    def booklet_note(self) -> str:
         """The HTML page of the printing note laid over a booklet's first sheet."""
-        return self.page("booklet_note.html", stylesheets=stylesheets)
+        return self.page("booklet_note.html")
 
-    def book(self, chapters: list[BookChapter], stylesheets: list[str],
-             modified: datetime.date) -> str:
+    def book(self, chapters: list[BookChapter], modified: datetime.date) -> str:
         """The HTML page of the whole book, every leaflet a chapter, for WeasyPrint."""
-        return self.page("book.html", chapters=chapters, stylesheets=stylesheets,
-                         modified=modified)
+        return self.page("book.html", chapters=chapters, modified=modified)
 
     def chapter(self, markup: Markup, record: DocumentRecord) -> str:
         """The XHTML page of one chapter of the e-book (the glossary's semantics its own)."""

@@ -13,7 +13,7 @@ import gettext
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -162,6 +162,7 @@ def term_links(forms: list[tuple[str, str | None]], lang: str, entries: tuple[He
                  if (anchor := anchors.get(singular.casefold())) is not None)
 
 
+@lru_cache(maxsize=4096)  # the same terms, looked for in every document
 def term_pattern(*forms: str | None, lang: str, elision: bool = False) -> re.Pattern[str]:
     """A case-insensitive pattern for whole-word uses of `forms`, words of `lang`, each
     word's plural included (with `elision`, an elided word glued before it too).

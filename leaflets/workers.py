@@ -1,15 +1,20 @@
 """Making outputs in worker processes, one per core, or in this process for a single job.
 
-What a worker logs (progress, WeasyPrint's warnings, the traceback of a bug under
-`--debug`) travels to the build's process through a queue, and is reported there as if
-it had been logged there. Workers end with the build's process, however it ends.
+The pool starts at the beginning of a build, before the project is read: its processes
+load WeasyPrint while this one reads and checks the input. Targets may be handed to them
+before the check ends (`begin`); what the check then refuses is dropped, unwritten.
+
+What a worker logs while making a target (WeasyPrint's warnings, the traceback of a bug
+under `--debug`) comes back with the target and is reported here, as if it had been logged
+here, when the target is taken: never for a target dropped. Workers end with the build's
+process, however it ends.
 """
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import logging
-import logging.handlers
 import multiprocessing
 import os
 import shutil
@@ -21,7 +26,6 @@ from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from contextlib import contextmanager
 from pathlib import Path
-from queue import Queue
 from typing import TYPE_CHECKING
 
 from .errors import LeafletError
@@ -30,14 +34,18 @@ from .outputs import KINDS, Making, Output, Reused, Target
 
 if TYPE_CHECKING:
     from .outputs.common import Renderers
+    from .pdf import PdfStyles
     from .project import Project
 
 LOGGER = "leaflets"
+Job = tuple[Reused | None, ...]  # what a target reuses (see Target.needs, Making.needed)
+Said = list[tuple[int, str]]  # what making a target logged: level, message
 
 
 class Workers:
     """Makes targets in worker processes, or in this one for a single job. Each task carries
-    the project (a small pickle); each worker keeps a renderer per language.
+    the project (a small pickle); each worker keeps a renderer per language and the PDFs'
+    parsed stylesheets.
 
     WeasyPrint's temporary folders go under `scratch` (dist/.work/), which the next build
     empties: a killed build leaves nothing in the system's temporary folder. Workers do not
@@ -49,29 +57,58 @@ class Workers:
         self.scratch = scratch
         self.lock_fd = lock_fd
         self.pool: ProcessPoolExecutor | None = None
-        self.logs: Queue[logging.LogRecord] | None = None
-        self.listener: logging.handlers.QueueListener | None = None
         self.here: Maker | None = None
-        self.reporter: _ReportHere | None = None
+        self.ahead: dict[Target, tuple[Job, Future[tuple[Output | LeafletError, Said]]]] = {}
+        self.tasks = 0  # handed to the pool
 
     def __enter__(self) -> Workers:
         return self
 
     def __exit__(self, kind: type[BaseException] | None, *exc: object) -> None:
         if self.pool is not None:
-            if kind is not None and self.reporter is not None:
-                # Stopped (Ctrl-C, SIGTERM, a bug): what a worker still says concerns an
-                # output that will not be written.
-                self.reporter.muted = True
+            if not self.tasks:
+                # Never given a target, they may still be loading WeasyPrint: nothing of
+                # theirs is in the pool's pipes, and nothing is worth waiting for.
+                _terminate(self.pool)
             # Each worker ends its current layout (they ignore Ctrl-C, which the build's
             # process handles): killed, one could leave half a message in the pool's pipe,
             # and left running, it would outlive its temporary folder, removed below.
             self.pool.shutdown(wait=True, cancel_futures=True)
-        if self.listener is not None:
-            self.listener.stop()  # after the workers: what they logged last is reported
         shutil.rmtree(self.scratch, ignore_errors=True)
 
-    def run(self, project: Project, jobs: dict[Target, LeafletError | tuple[Reused | None, ...]]
+    def start(self, layouts: bool = True) -> None:
+        """Start the pool now: its processes fork from this one, with what it has loaded,
+        and load WeasyPrint if `layouts` (PDFs may be made) while this one goes on. Unless
+        one job is asked for (then targets are made in this process)."""
+        if self.pool is None and self.jobs > 1:
+            context = multiprocessing.get_context("fork")  # workers inherit the loaded modules
+            self.pool = ProcessPoolExecutor(
+                self.jobs, mp_context=context, initializer=_start_worker,
+                initargs=(self.scratch, self.lock_fd,
+                          logging.getLogger(LOGGER).getEffectiveLevel(), layouts))
+            # A pool of forked processes forks them all at its first task: now, not later
+            # in a build whose lock they would inherit (`watch` keeps a pool between
+            # builds). Without waiting for them to load WeasyPrint.
+            self.pool.submit(int)
+
+    def begin(self, project: Project, jobs: dict[Target, Job]) -> None:
+        """Start making `jobs` now, ahead of `run`, which takes each again if it is given
+        the same job; those it is not given are dropped."""
+        if self.pool is None:
+            return
+        for target, needed in jobs.items():
+            if target not in self.ahead:
+                self.ahead[target] = needed, self._submit(project, target, needed)
+
+    def drop_ahead(self) -> None:
+        """Forget what `begin` started and `run` did not take: at the end of a build, for a
+        pool kept between builds (`watch`) must never give a later build an output of
+        earlier sources."""
+        for _, future in self.ahead.values():
+            future.cancel()
+        self.ahead.clear()
+
+    def run(self, project: Project, jobs: dict[Target, LeafletError | Job]
             ) -> Iterator[tuple[Target, Output | LeafletError]]:
         """Each target with its output, or the error that stopped it, as they complete.
         A job is what the target reuses (see Target.needs and Making.needed), or an error
@@ -86,64 +123,40 @@ class Workers:
                 yield target, self.make_here(project, target, needed)
             return
         if self.pool is None:
-            self._start(min(self.jobs, len(work)))
-        assert self.pool is not None
-        pending: dict[Future[Output | LeafletError], Target] = {
-            self.pool.submit(_make_in_worker, project, target, needed): target
-            for target, needed in work.items()}
+            self.start()
+        pending: dict[Future[tuple[Output | LeafletError, Said]], Target] = {}
+        for target, needed in work.items():
+            ahead = self.ahead.pop(target, None)
+            future = ahead[1] if ahead is not None and ahead[0] == needed else \
+                self._submit(project, target, needed)
+            pending[future] = target
         while pending:
             finished, _ = wait(pending, return_when=FIRST_COMPLETED)
             for future in finished:
-                yield pending.pop(future), future.result()
+                result, said = future.result()
+                for level, message in said:
+                    logging.getLogger(LOGGER).log(level, "%s", message)
+                yield pending.pop(future), result
 
-    def start(self) -> None:
-        """Start the pool now, warm: the processes fork from this one, with what it has
-        loaded (WeasyPrint, the fonts), and `make_here` keeps its renderers. For `watch`,
-        whose builds share one pool; started outside a build, they hold no lock."""
-        self.here = self.here or Maker()
-        if self.pool is None and self.jobs > 1:
-            self._start(self.jobs)
-            assert self.pool is not None
-            # The pool forks its processes when work comes: all of them now, so that none
-            # inherits the project's lock from a build (it would hold it after the build).
-            started = [self.pool.submit(time.sleep, 0.05) for _ in range(self.jobs)]
-            for future in started:
-                future.result()
-
-    def make_here(self, project: Project, target: Target,
-                  needed: tuple[Reused | None, ...] = ()) -> Output | LeafletError:
+    def make_here(self, project: Project, target: Target, needed: Job = ()
+                  ) -> Output | LeafletError:
         """Make one target in this process (no pickling, a renderer kept warm here)."""
         self.here = self.here or Maker()
         with _temporary_folder(self.scratch / "main"):
             return self.here.make(project, target, needed)
 
-    def _start(self, processes: int) -> None:
-        context = multiprocessing.get_context("fork")  # workers inherit the loaded modules
-        logs: Queue[logging.LogRecord] = context.Queue()  # type: ignore[assignment]
-        self.reporter = _ReportHere()
-        self.listener = logging.handlers.QueueListener(logs, self.reporter)
-        self.listener.start()
-        self.logs = logs
-        self.pool = ProcessPoolExecutor(
-            processes, mp_context=context, initializer=_start_worker,
-            initargs=(self.scratch, self.lock_fd, logs,
-                      logging.getLogger(LOGGER).getEffectiveLevel()))
+    def _submit(self, project: Project, target: Target, needed: Job
+                ) -> Future[tuple[Output | LeafletError, Said]]:
+        assert self.pool is not None
+        self.tasks += 1
+        return self.pool.submit(_make_in_worker, project, target, needed)
 
 
-class _ReportHere(logging.Handler):
-    """Reports a worker's log record through this process's loggers and handlers, unless
-    muted."""
-
-    muted = False
-
-    def handle(self, record: logging.LogRecord) -> bool:
-        logger = logging.getLogger(record.name)
-        if not self.muted and logger.isEnabledFor(record.levelno):
-            logger.handle(record)
-        return True
-
-    def emit(self, record: logging.LogRecord) -> None:  # handle() does it all
-        pass
+def _terminate(pool: ProcessPoolExecutor) -> None:
+    """Stop the processes of a pool that was never given a task (Python 3.14 has
+    ProcessPoolExecutor.terminate_workers)."""
+    for process in list(getattr(pool, "_processes", {}).values()):
+        process.terminate()
 
 
 @contextmanager
@@ -158,22 +171,24 @@ def _temporary_folder(folder: Path) -> Iterator[None]:
 
 
 class Maker:
-    """What one process keeps between targets: a renderer per language."""
+    """What one process keeps between targets: a renderer per language, and the PDFs'
+    parsed stylesheets and fonts."""
 
     def __init__(self) -> None:
         from .outputs.common import Renderers
+        from .pdf import PdfStyles
 
         self.renderers: Renderers = Renderers()
+        self.pdf_styles: PdfStyles = PdfStyles()
 
-    def make(self, project: Project, target: Target,
-             needed: tuple[Reused | None, ...]) -> Output | LeafletError:
+    def make(self, project: Project, target: Target, needed: Job) -> Output | LeafletError:
         from .inputs import recording
 
         started = time.perf_counter()
         try:
             with recording() as reads:
                 output = KINDS[target.kind].make(Making(project, target, self.renderers,
-                                                        needed))
+                                                        self.pdf_styles, needed))
         except LeafletError as error:
             return error
         except Exception as error:  # a bug of ours: it costs this output, not the others
@@ -190,8 +205,7 @@ class Maker:
 _worker: Maker | None = None
 
 
-def _start_worker(scratch: Path, lock_fd: int | None, logs: Queue[logging.LogRecord],
-                  level: int) -> None:
+def _start_worker(scratch: Path, lock_fd: int | None, level: int, layouts: bool) -> None:
     global _worker
     # The build's process stops the build (Ctrl-C reaches the whole terminal's group);
     # a worker ends its current layout and then goes when told, or with that process.
@@ -199,18 +213,23 @@ def _start_worker(scratch: Path, lock_fd: int | None, logs: Queue[logging.LogRec
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     if lock_fd is not None:
         os.close(lock_fd)  # the lock is the build's, not its workers'
-    folder = scratch / str(os.getpid())
-    folder.mkdir(parents=True, exist_ok=True)
-    tempfile.tempdir = str(folder)
-    # Everything this worker logs goes to the build's process, which reports it.
+    # Made with the first target (see _make_in_worker): a build that makes nothing leaves
+    # no dist/ folder.
+    tempfile.tempdir = str(scratch / str(os.getpid()))
+    # What this worker logs while making a target goes back with the target (Said).
     logger = logging.getLogger(LOGGER)
-    logger.handlers[:] = [logging.handlers.QueueHandler(logs)]
+    logger.handlers[:] = []
     logger.setLevel(level)
     logger.propagate = False
     parent = os.getppid()
     _kill_with_parent()
     threading.Thread(target=_end_with_parent, args=(parent,), daemon=True).start()
     _worker = Maker()
+    if layouts:
+        # Now, while the build's process reads the input. Without Pango, the error is said
+        # when a PDF is made.
+        with contextlib.suppress(OSError):
+            import weasyprint  # noqa: F401
 
 
 def _kill_with_parent() -> None:
@@ -231,9 +250,36 @@ def _end_with_parent(parent: int) -> None:
     os._exit(1)
 
 
-def _make_in_worker(project: Project, target: Target,
-                    needed: tuple[Reused | None, ...]) -> Output | LeafletError:
+def _make_in_worker(project: Project, target: Target, needed: Job
+                    ) -> tuple[Output | LeafletError, Said]:
     assert _worker is not None, "the pool's initializer sets the worker's context"
-    # A pool kept between builds (`watch`) outlives each build's clean-up of dist/.work/.
+    # Also: a pool kept between builds (`watch`) outlives each build's clean-up of
+    # dist/.work/.
     Path(tempfile.gettempdir()).mkdir(parents=True, exist_ok=True)
-    return _worker.make(project, target, needed)
+    with kept_logs() as said:
+        return _worker.make(project, target, needed), said
+
+
+@contextmanager
+def kept_logs() -> Iterator[Said]:
+    """What this process logs (as `leaflets`) until the block ends, to be said elsewhere."""
+    said: Said = []
+    handler = _Keep(said)
+    logger = logging.getLogger(LOGGER)
+    logger.addHandler(handler)
+    try:
+        yield said
+    finally:
+        logger.removeHandler(handler)
+
+
+class _Keep(logging.Handler):
+    def __init__(self, said: Said) -> None:
+        super().__init__(logging.DEBUG)
+        self.said = said
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage()
+        if record.exc_info:
+            message += "\n" + logging.Formatter().formatException(record.exc_info)
+        self.said.append((record.levelno, message))

@@ -9,6 +9,8 @@ import pytest
 from conftest import REPO, edit, flat, make_project, outputs, run_cli
 from reading import pdf_pages_text
 
+from leaflets import keys
+
 EVERYTHING = 20  # the minimal fixture: 2 languages x (2 leaflets x 4 profiles + book PDF + EPUB)
 
 
@@ -234,6 +236,10 @@ def test_a_new_version_of_a_library_remakes_the_outputs_made_with_it(project, mo
 
     monkeypatch.setattr(metadata, "version", version)
     monkeypatch.setattr(metadata, "distribution", distribution)
+    # As an install does, it changes the folders where distributions are installed: what
+    # the build read of them is read again.
+    installation = keys._installation_stamp()
+    monkeypatch.setattr(keys, "_installation_stamp", lambda: (*installation, 1))
     run = run_cli(project)
     assert rebuilt(run) == sorted(books("en")[:1] + books("fr")[:1])  # the EPUBs
     assert run_cli(project).stdout.strip() == f"0 built, {EVERYTHING} up to date, 0 failed"
@@ -265,10 +271,11 @@ def test_a_worker_bug_shows_its_traceback_under_debug(project, monkeypatch):
     assert "ZeroDivisionError" in debug.stderr and "in broken" in debug.stderr
 
 
-def test_weasyprint_warnings_name_the_output_they_concern(project):
+@pytest.mark.parametrize("jobs", ["1", "2"])  # one process parses large.css once for both
+def test_weasyprint_warnings_name_the_output_they_concern(project, jobs):
     with open(project / "styles" / "large.css", "a", encoding="utf-8") as sheet:
         sheet.write("\nh1 { colour: red; }\n")
-    run = run_cli(project, "--lang", "en", "--jobs", "2")
+    run = run_cli(project, "--lang", "en", "--jobs", jobs)
     assert run.status == 0, run.stderr
     warned = [line for line in run.stderr.splitlines() if ": WeasyPrint: " in line]
     assert {line.split(":")[0] for line in warned} == {"dist/en/premiere.large.pdf",

@@ -1,8 +1,11 @@
 """The leaflets' PDFs, read as a reader's software reads them."""
 
 import re
+import shutil
+import tempfile
 
 import pytest
+from conftest import make_project
 from pypdf import PdfReader
 from reading import (
     bundled_characters,
@@ -12,6 +15,10 @@ from reading import (
     pdf_pages_text,
     pdf_text,
 )
+
+from leaflets.outputs.common import Renderers, document_record
+from leaflets.pdf import PdfStyles, pdf_job, write_pdf
+from leaflets.project import load_project
 
 ENGLISH_LABELS = ["Page 1 of 3", "Page 3 of 3", "Translation updated on 24 November 2026.",
                   "The original in French was reviewed on 24 November 2026; next review due by "
@@ -101,3 +108,57 @@ def test_images_keep_their_alt_text_in_the_tagged_pdf(minimal_dist):
     assert pdf_figure_alts(minimal_dist / "en" / "premiere.pdf") == [
         "Diagram of a knee seen from the front",
         "QR code to the online version: https://leaflets.example.org/fixture/en/premiere.html"]
+
+
+# A process lays out many PDFs with the same stylesheets: it parses them and loads their
+# fonts once (leaflets.pdf.PdfStyles). What it keeps must never outlive what it was made from.
+
+def _leaflet_job(project_dir, slug="premiere"):
+    project = load_project(project_dir)
+    document = project.contents.get("fr", slug)
+    html = Renderers().get(project, "fr").leaflet(
+        project.markup("fr", slug), document_record(project, "fr", slug),
+        project.languages_of(slug))
+    return pdf_job(project.publication, html, "fr", document.path, document.path,
+                   ("leaflet.css",))
+
+
+def test_kept_stylesheets_give_the_pdf_a_fresh_parse_gives(tmp_path):
+    project = make_project("minimal", tmp_path / "project")
+    kept = PdfStyles()
+    first, second = _leaflet_job(project, "premiere"), _leaflet_job(project, "seconde")
+    write_pdf(first, kept)
+    assert write_pdf(second, kept).data == write_pdf(second).data
+
+
+def test_kept_stylesheets_are_parsed_again_when_one_changes(tmp_path):
+    project = make_project("minimal", tmp_path / "project")
+    kept = PdfStyles()
+    job = _leaflet_job(project)
+    before = write_pdf(job, kept).data
+    sheet = project / "styles" / "leaflet.css"
+    sheet.write_text(sheet.read_text(encoding="utf-8") + "\nh2 { color: #7a0000; }\n",
+                     encoding="utf-8")
+    after = write_pdf(job, kept).data
+    assert after != before
+    assert after == write_pdf(job).data
+
+
+def test_kept_fonts_are_loaded_again_when_their_temporary_folder_is_gone(tmp_path):
+    # A process kept between builds (`watch`) outlives each build's temporary folders, where
+    # WeasyPrint copied the fonts.
+    project = make_project("minimal", tmp_path / "project")
+    work = tmp_path / "work"
+    work.mkdir()
+    kept = PdfStyles()
+    job = _leaflet_job(project)
+    previous, tempfile.tempdir = tempfile.tempdir, str(work)
+    try:
+        before = write_pdf(job, kept).data
+        shutil.rmtree(work)
+        work.mkdir()
+        after = write_pdf(job, kept).data
+    finally:
+        tempfile.tempdir = previous
+    assert after == before
+    assert any(work.iterdir())  # the fonts, copied again

@@ -140,3 +140,22 @@ def test_a_changed_catalog_reaches_the_warm_workers(watching):
     publication.write_text(good, encoding="utf-8")
     assert "0 failed" in watcher.line("publication.yml")
     assert watcher.stop() == 0
+
+
+def test_an_output_refused_by_the_check_is_never_written_by_a_later_save(watching):
+    # The workers start on a save's outputs before the check ends; those the check refuses
+    # are dropped, and a later save makes them again from its own text.
+    project, watcher = watching
+    watcher.line("watching")
+    source = project / "content" / "fr" / "premiere.md"
+    good = source.read_text(encoding="utf-8")
+    edit(source, "## Pourquoi cette fiche ?", "## Pourquoi cette fiche ?\n\nMarqueur ᚠᚢᚦ.")
+    line = watcher.line("content/fr/premiere.md")
+    assert "failed" in line and "0 failed" not in line, line
+    large = project / "dist" / "fr" / "premiere.large.pdf"
+    assert not large.exists()
+    source.write_text(good, encoding="utf-8")
+    line = watcher.line("content/fr/premiere.md")
+    assert "0 failed" in line, line
+    assert "Marqueur" not in "".join(pdf_pages_text(large))
+    assert watcher.stop() == 0

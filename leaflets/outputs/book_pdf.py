@@ -27,7 +27,7 @@ def facts(project: Project, target: Target) -> list[str]:
 
 
 def make(making: Making) -> Output:
-    from ..pdf import pdf_job, stylesheets, write_pdf
+    from ..pdf import pdf_job, write_pdf
     from ..render import BookChapter
     from .common import document_record, source_date
 
@@ -37,9 +37,8 @@ def make(making: Making) -> Output:
                             f"{slug}-title", document_record(project, lang, slug))
                 for slug in making.target.documents]
     folder = publication.content_dir / lang
-    html = making.renderers.get(project, lang).book(
-        chapters, stylesheets(publication, folder, ("book.css",)),
-        source_date(project, lang).date())
+    html = making.renderers.get(project, lang).book(chapters, source_date(project, lang).date())
     rendered = write_pdf(pdf_job(publication, html, lang, folder / f"{publication.book.slug}.md",
-                                 making.target.output))
+                                 making.target.output, ("leaflet.css", "book.css")),
+                         making.pdf_styles)
     return Output(rendered.data, rendered.pages)

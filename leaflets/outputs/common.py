@@ -8,10 +8,10 @@ import os
 from pathlib import Path
 
 from ..catalogs import load_translations
-from ..inputs import Reads, note_reads, recording
+from ..inputs import Reads, note_reads, recording, stamp
 from ..markup import TermLink
 from ..project import Project
-from ..render import DocumentRecord, PageContext, Renderer
+from ..render import CompiledTemplates, DocumentRecord, PageContext, Renderer
 from .kind import Target
 
 
@@ -23,14 +23,19 @@ class Renderers:
 
     def __init__(self) -> None:
         self.made: dict[str, tuple[Renderer, Reads, tuple[object, ...]]] = {}
+        self.compiled = CompiledTemplates()
+        self.templates_read: dict[str, list[Path]] = {}  # shared by the renderers, like this
 
     def get(self, project: Project, lang: str) -> Renderer:
         publication = project.publication
         kept = self.made.get(lang)
         if kept is None or kept[2] != _stamp(project, kept[1]):
+            if kept is not None:  # a template may include others now
+                self.templates_read = {}
             with recording() as reads:
                 renderer = Renderer(PageContext(publication, lang,
-                                                load_translations(publication, lang)))
+                                                load_translations(publication, lang)),
+                                    self.compiled, self.templates_read)
             self.made[lang] = renderer, reads, _stamp(project, reads)
         renderer, reads, _ = self.made[lang]
         note_reads(reads)
@@ -41,16 +46,8 @@ def _stamp(project: Project, reads: Reads) -> tuple[object, ...]:
     """What a renderer depends on: the publication, and the size and time of the files it
     read and of the templates (Jinja2 reloads a changed template, but the renderer keeps
     the list of those each page includes)."""
-    files = sorted({*reads.files, *project.publication.templates_dir.glob("*")})
-    return (project.publication, *((path, *_size_and_time(path)) for path in files))
-
-
-def _size_and_time(path: Path) -> tuple[int, int]:
-    try:
-        found = path.stat()
-    except OSError:
-        return -1, -1
-    return found.st_size, found.st_mtime_ns
+    templates = set(project.publication.templates_dir.glob("*"))
+    return (project.publication, stamp(Reads(files=reads.files | templates)))
 
 
 def document_record(project: Project, lang: str, slug: str) -> DocumentRecord:

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
+    from ..pdf import PdfStyles
     from ..project import Project
     from .common import Renderers
 
@@ -70,6 +71,7 @@ class Making:
     project: Project
     target: Target
     renderers: Renderers  # one per language, kept by the process between targets
+    pdf_styles: PdfStyles  # the PDFs' parsed stylesheets, kept likewise
     # What `target.needs` made, in the same order: None for one not current.
     needed: tuple[Reused | None, ...] = ()
 

@@ -10,7 +10,6 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -92,19 +91,17 @@ def make(making: Making) -> Output:
 
 
 def _lay_out(making: Making, profile: Profile) -> RenderedPdf:
-    from ..pdf import pdf_job, stylesheets, write_pdf
+    from ..pdf import pdf_job, write_pdf
     from .common import document_record
 
     project, target = making.project, making.target
-    publication = project.publication
     markup = project.markup(target.lang, target.slug)
-    document = markup.document
     html = making.renderers.get(project, target.lang).leaflet(
-        markup, stylesheets=stylesheets(publication, document.path.parent, profile.stylesheets),
-        record=document_record(project, target.lang, target.slug),
+        markup, record=document_record(project, target.lang, target.slug),
         languages=project.languages_of(target.slug), for_press=profile.for_press)
-    return write_pdf(pdf_job(publication, html, target.lang, document.path, target.output,
-                             for_press=profile.for_press))
+    return write_pdf(pdf_job(project.publication, html, target.lang, markup.document.path,
+                             target.output, ("leaflet.css", *profile.stylesheets),
+                             for_press=profile.for_press), making.pdf_styles)
 
 
 def _printing_note(making: Making) -> RenderedPdf:
@@ -114,6 +111,6 @@ def _printing_note(making: Making) -> RenderedPdf:
     project, target = making.project, making.target
     publication = project.publication
     source = project.document(target.lang, target.slug).path
-    html = making.renderers.get(project, target.lang).booklet_note(
-        [os.path.relpath(publication.styles_dir / "booklet.css", source.parent)])
-    return write_pdf(pdf_job(publication, html, target.lang, source, target.output))
+    html = making.renderers.get(project, target.lang).booklet_note()
+    return write_pdf(pdf_job(publication, html, target.lang, source, target.output,
+                             ("booklet.css",)), making.pdf_styles)

@@ -178,7 +178,7 @@ def _reused(making: Making, index: int) -> Reused:
     if reused is not None:
         return reused
     need = making.target.needs[index]
-    made = KINDS[need.kind].make(Making(making.project, need, making.renderers))
+    made = KINDS[need.kind].make(Making(making.project, need, making.renderers, making.pdf_styles))
     return Reused(made.data, made.pages)
 
 
