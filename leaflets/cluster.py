@@ -82,8 +82,9 @@ class ClusterWorkers:
             raise LeafletError(None, None, f"--scheduler {self.address}: worker {worker} "
                                f"{why}: {self.root}")
 
-    def start(self, layouts: bool = True) -> None:
-        """The cluster's workers are already running."""
+    def start(self, layouts: bool = True, project: Project | None = None) -> None:
+        """The cluster's workers are already running; the project is scattered to them
+        with the first target."""
 
     def begin(self, project: Project, jobs: dict[Target, Job]) -> None:
         """Start making `jobs` now, ahead of `run`, which takes each again if it is given

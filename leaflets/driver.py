@@ -267,8 +267,6 @@ def checked_dist(root: Path) -> Path:
 def _build(root: Path, dist: Path, options: BuildOptions, code: str,
            lock: int | None = None, warm: Warm | None = None) -> BuildReport:
     with _workers(options, dist, lock, warm.workers if warm is not None else None) as workers:
-        # Before the project is read: the workers load WeasyPrint meanwhile.
-        workers.start(layouts="pdf" in options.formats)
         try:
             return _build_with(root, dist, options, code, workers, warm)
         finally:
@@ -286,6 +284,9 @@ def _build_with(root: Path, dist: Path, options: BuildOptions, code: str,
                if lang not in project.publication.languages]
     raise_if_any([LeafletError(project.publication.path, None, f"language '{code}' is not in "
                                "the publication's languages") for code in unknown])
+    # The workers fork now, with the project (nothing to send them), and load WeasyPrint
+    # while this process checks the input.
+    workers.start(layouts="pdf" in options.formats, project=project)
     with load_state(dist) as state:
         keys = Keys(project, state, code, warm.versions if warm is not None else None)
         # Of the input as this build reads it, before making anything.

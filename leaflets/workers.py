@@ -60,6 +60,7 @@ class Workers:
         self.here: Maker | None = None
         self.ahead: dict[Target, tuple[Job, Future[tuple[Output | LeafletError, Said]]]] = {}
         self.tasks = 0  # handed to the pool
+        self.inherited: Project | None = None  # the project the pool's processes forked with
 
     def __enter__(self) -> Workers:
         return self
@@ -76,16 +77,19 @@ class Workers:
             self.pool.shutdown(wait=True, cancel_futures=True)
         shutil.rmtree(self.scratch, ignore_errors=True)
 
-    def start(self, layouts: bool = True) -> None:
-        """Start the pool now: its processes fork from this one, with what it has loaded,
-        and load WeasyPrint if `layouts` (PDFs may be made) while this one goes on. Unless
-        one job is asked for (then targets are made in this process)."""
+    def start(self, layouts: bool = True, project: Project | None = None) -> None:
+        """Start the pool now: its processes fork from this one, with what it has loaded
+        (`project` too: the targets of that project are sent without it), and load
+        WeasyPrint if `layouts` (PDFs may be made) while this one goes on. Unless one job
+        is asked for (then targets are made in this process)."""
         if self.pool is None and self.jobs > 1:
             context = multiprocessing.get_context("fork")  # workers inherit the loaded modules
+            self.inherited = project
+            # Forked, the processes receive these as they are: nothing is pickled.
             self.pool = ProcessPoolExecutor(
                 self.jobs, mp_context=context, initializer=_start_worker,
                 initargs=(self.scratch, self.lock_fd,
-                          logging.getLogger(LOGGER).getEffectiveLevel(), layouts))
+                          logging.getLogger(LOGGER).getEffectiveLevel(), layouts, project))
             # A pool of forked processes forks them all at its first task: now, not later
             # in a build whose lock they would inherit (`watch` keeps a pool between
             # builds). Without waiting for them to load WeasyPrint.
@@ -123,7 +127,7 @@ class Workers:
                 yield target, self.make_here(project, target, needed)
             return
         if self.pool is None:
-            self.start()
+            self.start(project=project)
         pending: dict[Future[tuple[Output | LeafletError, Said]], Target] = {}
         for target, needed in work.items():
             ahead = self.ahead.pop(target, None)
@@ -149,7 +153,10 @@ class Workers:
                 ) -> Future[tuple[Output | LeafletError, Said]]:
         assert self.pool is not None
         self.tasks += 1
-        return self.pool.submit(_make_in_worker, project, target, needed)
+        # A publication of 500 documents pickles to 17 MB: sent with every task, it would
+        # cost more than the layouts.
+        sent = None if project is self.inherited else project
+        return self.pool.submit(_make_in_worker, sent, target, needed)
 
 
 def _terminate(pool: ProcessPoolExecutor) -> None:
@@ -201,12 +208,15 @@ class Maker:
                       read_entries(reads, project.publication.root))
 
 
-# The worker process's maker, set once by the pool's initializer.
+# The worker process's maker, and the project it forked with, set once by the pool's
+# initializer.
 _worker: Maker | None = None
+_inherited: Project | None = None
 
 
-def _start_worker(scratch: Path, lock_fd: int | None, level: int, layouts: bool) -> None:
-    global _worker
+def _start_worker(scratch: Path, lock_fd: int | None, level: int, layouts: bool,
+                  project: Project | None) -> None:
+    global _worker, _inherited
     # The build's process stops the build (Ctrl-C reaches the whole terminal's group);
     # a worker ends its current layout and then goes when told, or with that process.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -224,7 +234,7 @@ def _start_worker(scratch: Path, lock_fd: int | None, level: int, layouts: bool)
     parent = os.getppid()
     _kill_with_parent()
     threading.Thread(target=_end_with_parent, args=(parent,), daemon=True).start()
-    _worker = Maker()
+    _worker, _inherited = Maker(), project
     if layouts:
         # Now, while the build's process reads the input. Without Pango, the error is said
         # when a PDF is made.
@@ -250,9 +260,12 @@ def _end_with_parent(parent: int) -> None:
     os._exit(1)
 
 
-def _make_in_worker(project: Project, target: Target, needed: Job
+def _make_in_worker(sent: Project | None, target: Target, needed: Job
                     ) -> tuple[Output | LeafletError, Said]:
+    """Make `target` of the project `sent`, or of the one this worker forked with."""
     assert _worker is not None, "the pool's initializer sets the worker's context"
+    project = sent or _inherited
+    assert project is not None, "a task without its project is one of the inherited one"
     # Also: a pool kept between builds (`watch`) outlives each build's clean-up of
     # dist/.work/.
     Path(tempfile.gettempdir()).mkdir(parents=True, exist_ok=True)
