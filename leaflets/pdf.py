@@ -23,7 +23,7 @@ from urllib.parse import unquote, unquote_to_bytes, urlsplit
 from .breaks import hold_breaks
 from .config import Publication
 from .errors import RenderError, SystemLibraryError
-from .files import shown_path
+from .files import shown_path, temporary_files_in
 from .inputs import Reads, note_read, note_reads, recording, stamp
 
 PDF_VARIANT = "pdf/ua-1"
@@ -88,38 +88,37 @@ def write_pdf(job: PdfJob, styles: PdfStyles | None = None) -> RenderedPdf:
 
     fetcher = _project_fetcher(job.root.resolve(), job.allowed_dirs)
     warnings = _WarningCollector()
-    weasy_logger = logging.getLogger("weasyprint")
-    weasy_logger.addHandler(warnings)
     try:
-        base_url = f"file://{VIRTUAL_ROOT}/{job.base_dir.relative_to(job.root).as_posix()}/"
-        page, rules = _own_rules(job.html)
-        html = HTML(string=page, base_url=base_url, url_fetcher=fetcher)
-        kept = (styles or PdfStyles()).parsed(job, fetcher)
-        warnings.said.update(dict.fromkeys(kept.warnings))
-        if job.for_press:
-            options: dict[str, Any] = {"pdf_variant": PRESS_VARIANT, "pdf_tags": True,
-                                       "output_intent": PRESS_PROFILE}
-            finisher = _press_finisher(job)
-        else:
-            options, finisher = {"pdf_variant": PDF_VARIANT}, None
-        # The page's own rules come last, as they did in its <head>. Like the kept sheets,
-        # they are user stylesheets for WeasyPrint: the cascade between them is unchanged.
-        # What they add (counter styles, colour profiles, layers) goes to copies. A colour
-        # profile is read again: writing a PDF changes it.
-        counter_styles = CounterStyle(kept.counter_styles)
-        profiles = {name: _read_again(profile, fetcher) for name, profile in kept.profiles.items()}
-        own = CSS(string=rules, base_url=base_url, url_fetcher=fetcher, font_config=kept.fonts,
-                  counter_style=counter_styles, color_profiles=profiles,
-                  layers=list(kept.layers))
-        document = html.render(font_config=kept.fonts, stylesheets=[*kept.sheets, own],
-                               counter_style=counter_styles, color_profiles=profiles,
-                               **options)
-        return RenderedPdf(document.write_pdf(finisher=finisher, **options),
-                           len(document.pages))
+        with _collecting(warnings):
+            base_url = f"file://{VIRTUAL_ROOT}/{job.base_dir.relative_to(job.root).as_posix()}/"
+            page, rules = _own_rules(job.html)
+            html = HTML(string=page, base_url=base_url, url_fetcher=fetcher)
+            kept = (styles or PdfStyles()).parsed(job, fetcher)
+            warnings.said.update(dict.fromkeys(kept.warnings))
+            if job.for_press:
+                options: dict[str, Any] = {"pdf_variant": PRESS_VARIANT, "pdf_tags": True,
+                                           "output_intent": PRESS_PROFILE}
+                finisher = _press_finisher(job)
+            else:
+                options, finisher = {"pdf_variant": PDF_VARIANT}, None
+            # The page's own rules come last, as they did in its <head>. Like the kept sheets,
+            # they are user stylesheets for WeasyPrint: the cascade between them is unchanged.
+            # What they add (counter styles, colour profiles, layers) goes to copies. A colour
+            # profile is read again: writing a PDF changes it.
+            counter_styles = CounterStyle(kept.counter_styles)
+            profiles = {name: _read_again(profile, fetcher)
+                        for name, profile in kept.profiles.items()}
+            own = CSS(string=rules, base_url=base_url, url_fetcher=fetcher,
+                      font_config=kept.fonts, counter_style=counter_styles,
+                      color_profiles=profiles, layers=list(kept.layers))
+            document = html.render(font_config=kept.fonts, stylesheets=[*kept.sheets, own],
+                                   counter_style=counter_styles, color_profiles=profiles,
+                                   **options)
+            return RenderedPdf(document.write_pdf(finisher=finisher, **options),
+                               len(document.pages))
     except _RefusedResource as refused:
         raise RenderError(job.source, None, str(refused)) from None
     finally:
-        weasy_logger.removeHandler(warnings)
         for message in warnings.messages:
             logging.getLogger("leaflets").warning("%s: WeasyPrint: %s", shown_path(
                 job.output, job.root), message)
@@ -171,7 +170,7 @@ class PdfStyles:
             profiles: dict[str, Any] = {}
             layers: list[str] = []
             warnings = _WarningCollector()
-            with recording() as reads, _collecting(warnings), _temporary_files(folder):
+            with recording() as reads, _collecting(warnings), temporary_files_in(folder):
                 sheets = [CSS(url=_virtual_url(path, job.root), url_fetcher=fetcher,
                               font_config=fonts, counter_style=counter_styles,
                               color_profiles=profiles, layers=layers)
@@ -191,16 +190,6 @@ def _collecting(warnings: _WarningCollector) -> Iterator[None]:
         yield
     finally:
         weasy_logger.removeHandler(warnings)
-
-
-@contextmanager
-def _temporary_files(folder: Path) -> Iterator[None]:
-    """WeasyPrint's copies of the fonts under `folder`, whose presence PdfStyles checks."""
-    previous, tempfile.tempdir = tempfile.tempdir, str(folder)
-    try:
-        yield
-    finally:
-        tempfile.tempdir = previous
 
 
 # The templates' <style> elements in a page's <head>: the content cannot bring one (the

@@ -1,8 +1,8 @@
 """Making outputs in worker processes, one per core, or in this process for a single job.
 
-The pool starts at the beginning of a build, before the project is read: its processes
-load WeasyPrint while this one reads and checks the input. Targets may be handed to them
-before the check ends (`begin`); what the check then refuses is dropped, unwritten.
+The pool starts once the project is read, its processes forked with it: they load
+WeasyPrint while this one checks the input. Targets may be handed to them before the check
+ends (`begin`); what the check then refuses is dropped, unwritten.
 
 What a worker logs while making a target (WeasyPrint's warnings, the traceback of a bug
 under `--debug`) comes back with the target and is reported here, as if it had been logged
@@ -23,12 +23,13 @@ import tempfile
 import threading
 import time
 from collections.abc import Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import LeafletError
+from .files import temporary_files_in
 from .keys import read_entries
 from .outputs import KINDS, Making, Output, Reused, Target
 
@@ -43,9 +44,9 @@ Said = list[tuple[int, str]]  # what making a target logged: level, message
 
 
 class Workers:
-    """Makes targets in worker processes, or in this one for a single job. Each task carries
-    the project (a small pickle); each worker keeps a renderer per language and the PDFs'
-    parsed stylesheets.
+    """Makes targets in worker processes, or in this one for a single job. A task carries the
+    project only when the processes did not fork with it (`watch` keeps a pool between
+    builds); each worker keeps a renderer per language and the PDFs' parsed stylesheets.
 
     WeasyPrint's temporary folders go under `scratch` (dist/.work/), which the next build
     empties: a killed build leaves nothing in the system's temporary folder. Workers do not
@@ -134,19 +135,17 @@ class Workers:
             future = ahead[1] if ahead is not None and ahead[0] == needed else \
                 self._submit(project, target, needed)
             pending[future] = target
-        while pending:
-            finished, _ = wait(pending, return_when=FIRST_COMPLETED)
-            for future in finished:
-                result, said = future.result()
-                for level, message in said:
-                    logging.getLogger(LOGGER).log(level, "%s", message)
-                yield pending.pop(future), result
+        for future in as_completed(pending):
+            result, said = future.result()
+            for level, message in said:
+                logging.getLogger(LOGGER).log(level, "%s", message)
+            yield pending[future], result
 
     def make_here(self, project: Project, target: Target, needed: Job = ()
                   ) -> Output | LeafletError:
         """Make one target in this process (no pickling, a renderer kept warm here)."""
         self.here = self.here or Maker()
-        with _temporary_folder(self.scratch / "main"):
+        with temporary_files_in(self.scratch / "main"):
             return self.here.make(project, target, needed)
 
     def _submit(self, project: Project, target: Target, needed: Job
@@ -164,17 +163,6 @@ def _terminate(pool: ProcessPoolExecutor) -> None:
     ProcessPoolExecutor.terminate_workers)."""
     for process in list(getattr(pool, "_processes", {}).values()):
         process.terminate()
-
-
-@contextmanager
-def _temporary_folder(folder: Path) -> Iterator[None]:
-    """Temporary files (WeasyPrint's fonts) under `folder` while making one target here."""
-    folder.mkdir(parents=True, exist_ok=True)
-    previous, tempfile.tempdir = tempfile.tempdir, str(folder)
-    try:
-        yield
-    finally:
-        tempfile.tempdir = previous
 
 
 class Maker:
