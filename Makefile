@@ -22,7 +22,10 @@ all: build
 build: setup
 	$(VPY) build.py --format pdf,epub,site
 
+# Python may be told not to write its compiled modules (PYTHONDONTWRITEBYTECODE, as on some
+# CI machines): the pipeline's are compiled here, not again in every process of every build.
 setup: system $(VENV)/.installed
+	@$(VPY) -m compileall -q leaflets
 
 # Installs missing Debian packages when run as root; otherwise names the exact command.
 define ensure_packages

@@ -4,15 +4,17 @@
    usual alternative, pandoc with WeasyPrint as its PDF engine and the project's stylesheet,
    one call per leaflet, and pandoc for each EPUB. Median of --runs, measured in this run.
 2. The rendering floor: WeasyPrint alone laying out and writing the same PDFs from the same
-   HTML in one process, divided by the cores the build uses.
+   HTML in one process, divided by the cores the build uses. Measured once a round, in turn
+   with the builds, and the median taken like theirs.
 3. Incremental builds: nothing to do; one French paragraph changed; one English paragraph;
    one stylesheet. Wall time and the outputs made again. Then `build.py watch`: the time
    from saving a one-paragraph change to a French leaflet to its screen PDF rewritten
    (median of 5 saves), against pandoc turning that one leaflet into a PDF.
-4. Scale: generated publications of 10, 50 and 150 documents in 3 languages (fr, en, ar): time per
-   output and the peak memory of the main process and of the largest worker. The largest
-   is built again on a Dask cluster of two local workers (`--scheduler`), against the
-   local pool.
+4. Scale: generated publications of 10, 50, 150 and 500 documents in 3 languages (fr, en,
+   ar): time per output (wall, and CPU of every process: the wall time moves with the
+   machine's other work), the peak memory of the main process and of the largest worker.
+   150 documents are built again on a Dask cluster of two local workers (`--scheduler`),
+   against the local pool.
 
 Prints a table and writes it as JSON to benchmarks/results/. Nothing here is a test: these
 machines are shared, so the figures are medians, and the tests never time anything.
@@ -247,9 +249,15 @@ MEMORY_SCRIPT = """
 import json, resource, sys
 from leaflets.cli import main
 status = main(["--project", sys.argv[1], "--quiet", *sys.argv[2:]])
-print(json.dumps({"status": status,
-                  "main_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
-                  "worker_kib": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}))
+# The workers are forked by a forkserver, which reaps them: once it has ended, its peak
+# counts theirs (Linux carries a child's children's peak to its parent's).
+from multiprocessing import forkserver
+getattr(forkserver._forkserver, "_stop", lambda: None)()
+own, children = (resource.getrusage(who)
+                 for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
+print(json.dumps({"status": status, "main_kib": own.ru_maxrss, "worker_kib": children.ru_maxrss,
+                  "cpu_s": sum((own.ru_utime, own.ru_stime, children.ru_utime,
+                                children.ru_stime))}))
 """
 
 
@@ -302,6 +310,7 @@ def scale(root: Path, sizes: list[int]) -> list[dict]:
                       if path.is_file() and not path.name.startswith("."))
         step = {"documents": size, "languages": 3, "outputs": outputs,
                 "seconds": seconds, "seconds_per_output": seconds / outputs,
+                "cpu_seconds_per_output": memory["cpu_s"] / outputs,
                 "main_peak_mib": memory["main_kib"] / 1024,
                 "worker_peak_mib": memory["worker_kib"] / 1024}
         if size <= FLOOR_UP_TO:
@@ -396,13 +405,18 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="leaflets-bench-") as temporary:
         root = Path(temporary)
         project = copy_project(root / "real")
-        ours, pandoc, pandoc_parallel = [], [], []
+        ours, pandoc, pandoc_parallel, floors = [], [], [], []
+        # In turn, each once a round: the machine is shared, and its speed drifts by a
+        # third within the hour; a ratio of medians taken apart would measure the drift.
         for _ in range(args.runs):
             shutil.rmtree(project / "dist", ignore_errors=True)
             ours.append(run_build(project, *CLEAN_OPTIONS)[0])
             pandoc.append(pandoc_pipeline(project))
             pandoc_parallel.append(pandoc_pipeline(project, jobs=cores))
-        floor = rendering_floor(project)
+            floors.append(rendering_floor(project))
+        floor = {"seconds": statistics.median(run["seconds"] for run in floors),
+                 "kept_seconds": statistics.median(run["kept_seconds"] for run in floors),
+                 "pdfs": floors[0]["pdfs"]}
         floor_per_core = floor["seconds"] / cores
         report = {
             "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
@@ -421,6 +435,10 @@ def main() -> None:
                 "weasyprint_one_process_s": floor["seconds"], "pdfs": floor["pdfs"],
                 "per_core_s": floor_per_core,
                 "ratio_clean_build_to_floor": statistics.median(ours) / floor_per_core,
+                "ratio_round_by_round": statistics.median(
+                    build / (run["seconds"] / cores)
+                    for build, run in zip(ours, floors, strict=True)),
+                "runs_one_process_s": [run["seconds"] for run in floors],
                 "kept_one_process_s": floor["kept_seconds"],
                 "kept_per_core_s": floor["kept_seconds"] / cores,
                 "ratio_clean_build_to_kept": statistics.median(ours) / (floor["kept_seconds"]
@@ -451,7 +469,8 @@ def print_table(report: dict) -> None:
           f"ratio {clean['ratio_to_pandoc_parallel']:.2f}")
     print(f"  WeasyPrint alone, per core    {floor['per_core_s']:7.2f} s   "
           f"ratio {floor['ratio_clean_build_to_floor']:.2f} "
-          f"({floor['pdfs']} PDFs in {floor['weasyprint_one_process_s']:.2f} s, one process)")
+          f"({floor['pdfs']} PDFs in {floor['weasyprint_one_process_s']:.2f} s, one process; "
+          f"round by round {floor['ratio_round_by_round']:.2f})")
     print(f"    stylesheets and fonts kept  {floor['kept_per_core_s']:7.2f} s   "
           f"ratio {floor['ratio_clean_build_to_kept']:.2f} "
           f"(as the build lays out: {floor['kept_one_process_s']:.2f} s, one process)")
@@ -467,12 +486,14 @@ def print_table(report: dict) -> None:
     print(f"  pandoc, that one leaflet      {watch['pandoc_one_leaflet_median_s']:7.2f} s   "
           f"ratio {watch['ratio_to_pandoc']:.2f}")
     print("\nScale (3 languages, screen PDFs and EPUBs)")
-    print("  documents  outputs  total s  s/output  main MiB  worker MiB  floor/core s  ratio")
+    print("  documents  outputs  total s  s/output  CPU s/output  main MiB  worker MiB  "
+          "floor/core s  ratio")
     for step in report["scale"]:
         floor_columns = f"{step['floor_per_core_s']:12.1f}  {step['ratio_to_floor']:5.2f}" \
             if "floor_per_core_s" in step else f"{'-':>12}  {'-':>5}"
         print(f"  {step['documents']:9}  {step['outputs']:7}  {step['seconds']:7.1f}  "
-              f"{step['seconds_per_output']:8.3f}  {step['main_peak_mib']:8.0f}  "
+              f"{step['seconds_per_output']:8.3f}  {step['cpu_seconds_per_output']:12.3f}  "
+              f"{step['main_peak_mib']:8.0f}  "
               f"{step['worker_peak_mib']:10.0f}  {floor_columns}")
         if "cluster_seconds" in step:
             print(f"  {step['documents']} on a Dask cluster of {report['machine']['cores']} local "

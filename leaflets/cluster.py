@@ -16,7 +16,6 @@ before the first task, and a worker that fails the check is named.
 from __future__ import annotations
 
 import hashlib
-import logging
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -24,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 from .errors import LeafletError
 from .keys import pipeline_code
 from .outputs import Output, Target
-from .workers import Job, Said, kept_logs
+from .workers import Begun, Job, Said, kept_logs, refused_first, say_again
 
 if TYPE_CHECKING:
     from .project import Project
@@ -32,19 +31,18 @@ if TYPE_CHECKING:
 CONNECT_SECONDS = 10
 WORKERS_SECONDS = 30  # how long to wait for a first worker to join
 RETRIES = 2  # a task that raised (not one whose worker died: the scheduler retries those)
-LOGGER = "leaflets"
 
 
-class ClusterWorkers:
+class ClusterWorkers(Begun[Any]):
     """The workers of the Dask cluster at `address`, used as the driver uses its own pool
     (see workers.Workers): `run` yields each target with its output, as they complete."""
 
     def __init__(self, address: str, root: Path) -> None:
+        super().__init__()
         self.address = address
         self.root = root
         self.client: Any = None
         self.sent: tuple[Project, Any] | None = None  # the project, scattered to the workers
-        self.ahead: dict[Target, tuple[Job, Any]] = {}
 
     def __enter__(self) -> ClusterWorkers:
         from distributed import Client
@@ -82,16 +80,12 @@ class ClusterWorkers:
             raise LeafletError(None, None, f"--scheduler {self.address}: worker {worker} "
                                f"{why}: {self.root}")
 
+    def prepare(self) -> None:
+        """The cluster's workers have loaded what they need with their first task."""
+
     def start(self, layouts: bool = True, project: Project | None = None) -> None:
         """The cluster's workers are already running; the project is scattered to them
         with the first target."""
-
-    def begin(self, project: Project, jobs: dict[Target, Job]) -> None:
-        """Start making `jobs` now, ahead of `run`, which takes each again if it is given
-        the same job; those it is not given are dropped."""
-        for target, needed in jobs.items():
-            if target not in self.ahead:
-                self.ahead[target] = needed, self._submit(project, target, needed)
 
     def drop_ahead(self) -> None:
         """Forget what `begin` started and `run` did not take."""
@@ -103,17 +97,10 @@ class ClusterWorkers:
             ) -> Iterator[tuple[Target, Output | LeafletError]]:
         from distributed import as_completed
 
-        work = {target: job for target, job in jobs.items()
-                if not isinstance(job, LeafletError)}
-        for target, job in jobs.items():
-            if isinstance(job, LeafletError):
-                yield target, job
-        futures = {}
-        for target, needed in work.items():
-            ahead = self.ahead.pop(target, None)
-            future = ahead[1] if ahead is not None and ahead[0] == needed else \
-                self._submit(project, target, needed)
-            futures[future] = target
+        refused, work = refused_first(jobs)
+        yield from refused
+        futures = {self._taken(project, target, needed): target
+                   for target, needed in work.items()}
         if not futures:
             return
         for future in as_completed(  # type: ignore[no-untyped-call]
@@ -125,8 +112,7 @@ class ClusterWorkers:
                 yield target, LeafletError(None, None, f"the cluster could not make it "
                                            f"({type(error).__name__}: {error})")
                 continue
-            for level, message in said:
-                logging.getLogger(LOGGER).log(level, "%s", message)
+            say_again(said)
             yield target, made
 
     def _submit(self, project: Project, target: Target, needed: Job) -> Any:

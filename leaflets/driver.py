@@ -279,13 +279,15 @@ def _build_with(root: Path, dist: Path, options: BuildOptions, code: str,
     from .project import check_findings, load_project
     from .release import placeholder_findings
 
+    if "pdf" in options.formats:
+        workers.prepare()  # WeasyPrint loaded once for the workers while this reads
     project = load_project(root, warm.projects if warm is not None else None)
     unknown = [lang for lang in options.languages
                if lang not in project.publication.languages]
     raise_if_any([LeafletError(project.publication.path, None, f"language '{code}' is not in "
                                "the publication's languages") for code in unknown])
-    # The workers fork now, with the project (nothing to send them), and load WeasyPrint
-    # while this process checks the input.
+    # The workers start now, with the project (nothing to send with each target), and
+    # load WeasyPrint, if not prepared, while this process checks the input.
     workers.start(layouts="pdf" in options.formats, project=project)
     with load_state(dist) as state:
         keys = Keys(project, state, code, warm.versions if warm is not None else None)

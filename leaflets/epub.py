@@ -114,7 +114,7 @@ def _fonts_used(fonts: list[BundledFont], text: str) -> list[Path]:
     base = fonts[0].family if fonts else ""
     chosen = [font for font in fonts if font.family == base]
     covered = frozenset().union(*(font.characters for font in chosen))
-    needed = {ord(char) for char in text if drawn(char)} - covered
+    needed = {ord(char) for char in set(text) if drawn(char)} - covered
     for font in fonts:
         if font not in chosen and font.characters & needed:
             chosen += [other for other in fonts

@@ -1,8 +1,12 @@
 """Making outputs in worker processes, one per core, or in this process for a single job.
 
-The pool starts once the project is read, its processes forked with it: they load
-WeasyPrint while this one checks the input. Targets may be handed to them before the check
-ends (`begin`); what the check then refuses is dropped, unwritten.
+When PDFs may be made, a forkserver starts before the project is read and loads WeasyPrint
+(see preload.py), once for all the workers. The pool starts once the project is read, its
+processes forked from that server and given the project, while this one checks the input.
+Targets may be handed to them before the check ends (`begin`); what the check then refuses
+is dropped, unwritten. (As with any forkserver, each worker imports the build's main module
+again: a script that builds must do so under `if __name__ == "__main__":`, as build.py
+does.)
 
 What a worker logs while making a target (WeasyPrint's warnings, the traceback of a bug
 under `--debug`) comes back with the target and is reported here, as if it had been logged
@@ -16,7 +20,9 @@ import contextlib
 import ctypes
 import logging
 import multiprocessing
+import multiprocessing.forkserver
 import os
+import select
 import shutil
 import signal
 import tempfile
@@ -26,11 +32,11 @@ from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 from .errors import LeafletError
 from .files import temporary_files_in
-from .keys import read_entries
+from .keys import ENVIRONMENT, read_entries
 from .outputs import KINDS, Making, Output, Reused, Target
 
 if TYPE_CHECKING:
@@ -41,12 +47,56 @@ if TYPE_CHECKING:
 LOGGER = "leaflets"
 Job = tuple[Reused | None, ...]  # what a target reuses (see Target.needs, Making.needed)
 Said = list[tuple[int, str]]  # what making a target logged: level, message
+Handle = TypeVar("Handle")  # a making under way (a local pool's or a cluster's future)
 
 
-class Workers:
+class Begun(Generic[Handle]):
+    """What `begin` started ahead of `run`, for the local pool and the cluster alike: each
+    target's job and the handle of its making (a future), taken again by `run` when it is
+    given the same job."""
+
+    def __init__(self) -> None:
+        self.ahead: dict[Target, tuple[Job, Handle]] = {}
+
+    def begin(self, project: Project, jobs: dict[Target, Job]) -> None:
+        """Start making `jobs` now, ahead of `run`, which takes each again if it is given
+        the same job; those it is not given are dropped."""
+        for target, needed in jobs.items():
+            if target not in self.ahead:
+                self.ahead[target] = needed, self._submit(project, target, needed)
+
+    def _taken(self, project: Project, target: Target, needed: Job) -> Handle:
+        """The making `begin` started for this job, or a new one."""
+        ahead = self.ahead.pop(target, None)
+        return ahead[1] if ahead is not None and ahead[0] == needed else \
+            self._submit(project, target, needed)
+
+    def _submit(self, project: Project, target: Target, needed: Job) -> Handle:
+        raise NotImplementedError
+
+
+def refused_first(jobs: dict[Target, LeafletError | Job]
+                  ) -> tuple[list[tuple[Target, LeafletError]], dict[Target, Job]]:
+    """The targets already refused (an error found before making them), and the others'
+    jobs."""
+    return ([(target, job) for target, job in jobs.items() if isinstance(job, LeafletError)],
+            {target: job for target, job in jobs.items() if not isinstance(job, LeafletError)})
+
+
+def say_again(said: Said) -> None:
+    """Log here what a worker logged while making a target."""
+    for level, message in said:
+        logging.getLogger(LOGGER).log(level, "%s", message)
+
+
+Made = Future[tuple[Output | LeafletError, Said]]
+
+
+class Workers(Begun[Made]):
     """Makes targets in worker processes, or in this one for a single job. A task carries the
-    project only when the processes did not fork with it (`watch` keeps a pool between
-    builds); each worker keeps a renderer per language and the PDFs' parsed stylesheets.
+    project only when the processes did not start with it (`watch` keeps a pool, forked
+    from its own warm process, between builds); each worker keeps a renderer per language
+    and the PDFs' parsed stylesheets.
 
     WeasyPrint's temporary folders go under `scratch` (dist/.work/), which the next build
     empties: a killed build leaves nothing in the system's temporary folder. Workers do not
@@ -54,14 +104,15 @@ class Workers:
     process ends, however it ends."""
 
     def __init__(self, jobs: int, scratch: Path, lock_fd: int | None = None) -> None:
+        super().__init__()
         self.jobs = jobs
         self.scratch = scratch
         self.lock_fd = lock_fd
         self.pool: ProcessPoolExecutor | None = None
         self.here: Maker | None = None
-        self.ahead: dict[Target, tuple[Job, Future[tuple[Output | LeafletError, Said]]]] = {}
         self.tasks = 0  # handed to the pool
-        self.inherited: Project | None = None  # the project the pool's processes forked with
+        self.inherited: Project | None = None  # the project the pool's processes started with
+        self.server: multiprocessing.context.BaseContext | None = None  # see prepare
 
     def __enter__(self) -> Workers:
         return self
@@ -78,32 +129,42 @@ class Workers:
             self.pool.shutdown(wait=True, cancel_futures=True)
         shutil.rmtree(self.scratch, ignore_errors=True)
 
+    def prepare(self) -> None:
+        """Before the project is read, when PDFs may be made: start the process the
+        workers will be forked from (a forkserver), which loads WeasyPrint once for all of
+        them meanwhile. Each worker would otherwise load it (half a second of a core)."""
+        if self.pool is None and self.jobs > 1 and self.server is None:
+            self.server = multiprocessing.get_context("forkserver")
+            self.server.set_forkserver_preload([f"{__package__}.preload"])
+            multiprocessing.forkserver.ensure_running()
+
     def start(self, layouts: bool = True, project: Project | None = None) -> None:
-        """Start the pool now: its processes fork from this one, with what it has loaded
-        (`project` too: the targets of that project are sent without it), and load
-        WeasyPrint if `layouts` (PDFs may be made) while this one goes on. Unless one job
-        is asked for (then targets are made in this process)."""
+        """Start the pool now, with `project` (its targets are then sent without it); the
+        processes load WeasyPrint if `layouts` (PDFs may be made) while this one goes on.
+        They fork from the forkserver `prepare` started, or from this process, with what
+        it has loaded. Unless one job is asked for (then targets are made here)."""
         if self.pool is None and self.jobs > 1:
-            context = multiprocessing.get_context("fork")  # workers inherit the loaded modules
             self.inherited = project
-            # Forked, the processes receive these as they are: nothing is pickled.
+            served = self.server is not None and project is not None
+            context = self.server if served else multiprocessing.get_context("fork")
+            # From the forkserver, these are pickled, once for each process; forked from
+            # this one, the processes receive them as they are. The forkserver holds no
+            # lock, and the environment it started with may be older than the build's.
             self.pool = ProcessPoolExecutor(
                 self.jobs, mp_context=context, initializer=_start_worker,
-                initargs=(self.scratch, self.lock_fd,
-                          logging.getLogger(LOGGER).getEffectiveLevel(), layouts, project))
-            # A pool of forked processes forks them all at its first task: now, not later
-            # in a build whose lock they would inherit (`watch` keeps a pool between
-            # builds). Without waiting for them to load WeasyPrint.
-            self.pool.submit(int)
+                initargs=(self.scratch, None if served else self.lock_fd,
+                          logging.getLogger(LOGGER).getEffectiveLevel(), layouts, project,
+                          {name: os.environ.get(name) for name in ENVIRONMENT}, os.getpid()))
+            # All the processes now, not later in a build whose lock they would inherit
+            # (`watch` keeps a pool between builds); without waiting for them to load
+            # WeasyPrint. A forked pool forks all at its first task, a served one one at
+            # each task while none is idle.
+            for _ in range(self.jobs if served else 1):
+                self.pool.submit(int)
 
     def begin(self, project: Project, jobs: dict[Target, Job]) -> None:
-        """Start making `jobs` now, ahead of `run`, which takes each again if it is given
-        the same job; those it is not given are dropped."""
-        if self.pool is None:
-            return
-        for target, needed in jobs.items():
-            if target not in self.ahead:
-                self.ahead[target] = needed, self._submit(project, target, needed)
+        if self.pool is not None:  # one job: made here, in `run`
+            super().begin(project, jobs)
 
     def drop_ahead(self) -> None:
         """Forget what `begin` started and `run` did not take: at the end of a build, for a
@@ -118,27 +179,19 @@ class Workers:
         """Each target with its output, or the error that stopped it, as they complete.
         A job is what the target reuses (see Target.needs and Making.needed), or an error
         already found, reported as it is."""
-        work = {target: job for target, job in jobs.items()
-                if not isinstance(job, LeafletError)}
-        for target, job in jobs.items():
-            if isinstance(job, LeafletError):
-                yield target, job
+        refused, work = refused_first(jobs)
+        yield from refused
         if self.pool is None and (self.jobs <= 1 or len(work) <= 1):
             for target, needed in work.items():
                 yield target, self.make_here(project, target, needed)
             return
         if self.pool is None:
             self.start(project=project)
-        pending: dict[Future[tuple[Output | LeafletError, Said]], Target] = {}
-        for target, needed in work.items():
-            ahead = self.ahead.pop(target, None)
-            future = ahead[1] if ahead is not None and ahead[0] == needed else \
-                self._submit(project, target, needed)
-            pending[future] = target
+        pending = {self._taken(project, target, needed): target
+                   for target, needed in work.items()}
         for future in as_completed(pending):
             result, said = future.result()
-            for level, message in said:
-                logging.getLogger(LOGGER).log(level, "%s", message)
+            say_again(said)
             yield pending[future], result
 
     def make_here(self, project: Project, target: Target, needed: Job = ()
@@ -148,8 +201,7 @@ class Workers:
         with temporary_files_in(self.scratch / "main"):
             return self.here.make(project, target, needed)
 
-    def _submit(self, project: Project, target: Target, needed: Job
-                ) -> Future[tuple[Output | LeafletError, Said]]:
+    def _submit(self, project: Project, target: Target, needed: Job) -> Made:
         assert self.pool is not None
         self.tasks += 1
         # A publication of 500 documents pickles to 17 MB: sent with every task, it would
@@ -196,15 +248,21 @@ class Maker:
                       read_entries(reads, project.publication.root))
 
 
-# The worker process's maker, and the project it forked with, set once by the pool's
+# The worker process's maker, and the project it started with, set once by the pool's
 # initializer.
 _worker: Maker | None = None
 _inherited: Project | None = None
 
 
 def _start_worker(scratch: Path, lock_fd: int | None, level: int, layouts: bool,
-                  project: Project | None) -> None:
+                  project: Project | None, environment: dict[str, str | None],
+                  build: int) -> None:
     global _worker, _inherited
+    for name, value in environment.items():  # what the outputs depend on (keys.ENVIRONMENT)
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
     # The build's process stops the build (Ctrl-C reaches the whole terminal's group);
     # a worker ends its current layout and then goes when told, or with that process.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -219,9 +277,9 @@ def _start_worker(scratch: Path, lock_fd: int | None, level: int, layouts: bool,
     logger.handlers[:] = []
     logger.setLevel(level)
     logger.propagate = False
-    parent = os.getppid()
+    _leave_the_server()
     _kill_with_parent()
-    threading.Thread(target=_end_with_parent, args=(parent,), daemon=True).start()
+    threading.Thread(target=_end_with_build, args=(build,), daemon=True).start()
     _worker, _inherited = Maker(), project
     if layouts:
         # Now, while the build's process reads the input. Without Pango, the error is said
@@ -231,8 +289,9 @@ def _start_worker(scratch: Path, lock_fd: int | None, level: int, layouts: bool,
 
 
 def _kill_with_parent() -> None:
-    """Ask Linux to kill this worker when the build's process dies, even while the worker
-    is deep in a layout that holds Python's lock (the watcher thread could not run)."""
+    """Ask Linux to kill this worker when its parent dies (the build's process, or the
+    forkserver, which ends with it), even while the worker is deep in a layout that holds
+    Python's lock (the watcher thread could not run)."""
     try:
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
@@ -240,12 +299,45 @@ def _kill_with_parent() -> None:
         pass
 
 
-def _end_with_parent(parent: int) -> None:
-    """End this worker as soon as the build's process has gone (killed, say): nothing else
-    would, and it would go on writing and holding memory for no one."""
-    while os.getppid() == parent:
-        time.sleep(0.5)
+def _leave_the_server() -> None:
+    """Let the forkserver this worker may come from end with the build's process, and this
+    worker with it (its parent: see _kill_with_parent). Every process the server forks
+    holds the pipe whose closing tells the server to end, in case it starts processes of
+    its own from it: held by a worker, the pipe would keep the server, and the server the
+    worker, alive after the build. A worker starts no process."""
+    from multiprocessing import forkserver
+
+    server = forkserver._forkserver  # where Python keeps that pipe's end (3.11 to 3.14)
+    held = getattr(server, "_forkserver_alive_fd", None)
+    if held is not None:
+        with contextlib.suppress(OSError):
+            os.close(held)
+        setattr(server, "_forkserver_alive_fd", None)  # noqa: B010 (not in the type stubs)
+
+
+def _end_with_build(build: int) -> None:
+    """End this worker as soon as the build's process (`build`) has gone, killed, say:
+    nothing else would, and it would go on writing and holding memory for no one."""
+    try:
+        ended = os.pidfd_open(build)  # readable once the process has ended
+    except ProcessLookupError:
+        os._exit(1)
+    except OSError:  # a kernel before Linux 5.3: look every half second
+        while _running(build):
+            time.sleep(0.5)
+        os._exit(1)
+    select.select([ended], [], [])
     os._exit(1)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        pass
+    return True
 
 
 def _make_in_worker(sent: Project | None, target: Target, needed: Job

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 from conftest import REPO, edit, flat, make_project, outputs, run_cli
-from reading import pdf_pages_text
+from reading import Epub, pdf_pages_text
 
 from leaflets import keys
 
@@ -215,6 +215,17 @@ def test_source_date_epoch_remakes_the_books_only(project, monkeypatch):
     assert rebuilt(run_cli(project)) == []
     monkeypatch.delenv("SOURCE_DATE_EPOCH")
     assert rebuilt(run_cli(project)) == sorted(books("en") + books("fr"))
+
+
+def test_the_workers_make_each_build_with_its_own_environment(project, monkeypatch):
+    # The workers fork from a server that the first build of a process starts and later
+    # builds reuse: the environment the outputs depend on must come with each build.
+    for epoch, date in (("1767225600", "2026-01-01T00:00:00Z"),
+                        ("1790000000", "2026-09-21T14:13:20Z")):
+        monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch)
+        assert run_cli(project, "--force", "--jobs", "2").status == 0
+        book = Epub(project / "dist" / "fr" / "fixture-book.epub")
+        assert book.meta_property("dcterms:modified") == [date]
 
 
 def test_a_new_version_of_a_library_remakes_the_outputs_made_with_it(project, monkeypatch):

@@ -47,7 +47,7 @@ LAYERS = [
                      "terminology_export"}),
     ("kinds of output", {"render", "pdf", "imposition", "epub", "cover", "opds", "outputs"}),
     ("driver", {"keys", "state", "workers", "driver", "watch", "cluster"}),
-    ("command line", {"cli"}),
+    ("command line", {"cli", "preload"}),
 ]
 
 
