@@ -380,7 +380,8 @@ def cluster_build(project: Path, workers: int) -> float:
                                    "--no-dashboard"], env=env, stdout=subprocess.DEVNULL,
                                   stderr=subprocess.DEVNULL)]
     processes += [subprocess.Popen([dask, "worker", f"tcp://127.0.0.1:{port}", "--nthreads", "1",
-                                    "--no-nanny", "--no-dashboard"], env=env,
+                                    "--no-nanny", "--no-dashboard",
+                                    "--preload", "leaflets.preload"], env=env,
                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
                   for _ in range(workers)]
     try:
