@@ -22,7 +22,6 @@ import logging
 import multiprocessing
 import multiprocessing.forkserver
 import os
-import select
 import shutil
 import signal
 import tempfile
@@ -154,7 +153,7 @@ class Workers(Begun[Made]):
                 self.jobs, mp_context=context, initializer=_start_worker,
                 initargs=(self.scratch, None if served else self.lock_fd,
                           logging.getLogger(LOGGER).getEffectiveLevel(), layouts, project,
-                          {name: os.environ.get(name) for name in ENVIRONMENT}, os.getpid()))
+                          {name: os.environ.get(name) for name in ENVIRONMENT}))
             # All the processes now, not later in a build whose lock they would inherit
             # (`watch` keeps a pool between builds); without waiting for them to load
             # WeasyPrint. A forked pool forks all at its first task, a served one one at
@@ -255,8 +254,7 @@ _inherited: Project | None = None
 
 
 def _start_worker(scratch: Path, lock_fd: int | None, level: int, layouts: bool,
-                  project: Project | None, environment: dict[str, str | None],
-                  build: int) -> None:
+                  project: Project | None, environment: dict[str, str | None]) -> None:
     global _worker, _inherited
     for name, value in environment.items():  # what the outputs depend on (keys.ENVIRONMENT)
         if value is None:
@@ -279,7 +277,7 @@ def _start_worker(scratch: Path, lock_fd: int | None, level: int, layouts: bool,
     logger.propagate = False
     _leave_the_server()
     _kill_with_parent()
-    threading.Thread(target=_end_with_build, args=(build,), daemon=True).start()
+    threading.Thread(target=_end_with_parent, args=(os.getppid(),), daemon=True).start()
     _worker, _inherited = Maker(), project
     if layouts:
         # Now, while the build's process reads the input. Without Pango, the error is said
@@ -305,9 +303,7 @@ def _leave_the_server() -> None:
     holds the pipe whose closing tells the server to end, in case it starts processes of
     its own from it: held by a worker, the pipe would keep the server, and the server the
     worker, alive after the build. A worker starts no process."""
-    from multiprocessing import forkserver
-
-    server = forkserver._forkserver  # where Python keeps that pipe's end (3.11 to 3.14)
+    server = multiprocessing.forkserver._forkserver  # holds that pipe's end (3.11 to 3.14)
     held = getattr(server, "_forkserver_alive_fd", None)
     if held is not None:
         with contextlib.suppress(OSError):
@@ -315,34 +311,18 @@ def _leave_the_server() -> None:
         setattr(server, "_forkserver_alive_fd", None)  # noqa: B010 (not in the type stubs)
 
 
-def _end_with_build(build: int) -> None:
-    """End this worker as soon as the build's process (`build`) has gone, killed, say:
-    nothing else would, and it would go on writing and holding memory for no one."""
-    try:
-        ended = os.pidfd_open(build)  # readable once the process has ended
-    except ProcessLookupError:
-        os._exit(1)
-    except OSError:  # a kernel before Linux 5.3: look every half second
-        while _running(build):
-            time.sleep(0.5)
-        os._exit(1)
-    select.select([ended], [], [])
+def _end_with_parent(parent: int) -> None:
+    """End this worker as soon as its parent has gone (the build's process, killed, say, or
+    the forkserver, which ends with it): nothing else would, and it would go on writing and
+    holding memory for no one."""
+    while os.getppid() == parent:
+        time.sleep(0.5)
     os._exit(1)
-
-
-def _running(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        pass
-    return True
 
 
 def _make_in_worker(sent: Project | None, target: Target, needed: Job
                     ) -> tuple[Output | LeafletError, Said]:
-    """Make `target` of the project `sent`, or of the one this worker forked with."""
+    """Make `target` of the project `sent`, or of the one this worker started with."""
     assert _worker is not None, "the pool's initializer sets the worker's context"
     project = sent or _inherited
     assert project is not None, "a task without its project is one of the inherited one"
