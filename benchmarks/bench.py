@@ -14,7 +14,8 @@
    ar): time per output (wall, and CPU of every process: the wall time moves with the
    machine's other work), the peak memory of the main process and of the largest worker.
    150 documents are built again on a Dask cluster of two local workers (`--scheduler`),
-   against the local pool.
+   against the local pool: local, cluster, cluster, local (the machine's speed drifts
+   within minutes; that order cancels a steady drift), the overhead from the two sums.
 
 Prints a table and writes it as JSON to benchmarks/results/. Nothing here is a test: these
 machines are shared, so the figures are medians, and the tests never time anything.
@@ -313,6 +314,18 @@ def scale(root: Path, sizes: list[int]) -> list[dict]:
                 "cpu_seconds_per_output": memory["cpu_s"] / outputs,
                 "main_peak_mib": memory["main_kib"] / 1024,
                 "worker_peak_mib": memory["worker_kib"] / 1024}
+        if size == CLUSTER_AT:
+            # The build above is the first local one; then cluster, cluster, local.
+            on_cluster = []
+            for _ in range(2):
+                shutil.rmtree(project / "dist")
+                on_cluster.append(cluster_build(project, workers=cores))
+            shutil.rmtree(project / "dist")
+            local = [seconds, run_build(project, *CLEAN_OPTIONS)[0]]
+            step.update({"cluster_runs_s": on_cluster, "local_runs_s": local,
+                         "cluster_seconds": statistics.mean(on_cluster),
+                         "local_seconds": statistics.mean(local),
+                         "cluster_overhead": sum(on_cluster) / sum(local) - 1})
         if size <= FLOOR_UP_TO:
             floor = rendering_floor(project)
             step.update({"floor_per_core_s": floor["seconds"] / cores,
@@ -320,11 +333,6 @@ def scale(root: Path, sizes: list[int]) -> list[dict]:
         if size == max(sizes):
             step["nothing_to_do_s"] = statistics.median(
                 run_build(project, *CLEAN_OPTIONS)[0] for _ in range(3))
-        if size == CLUSTER_AT:
-            shutil.rmtree(project / "dist")
-            on_cluster = cluster_build(project, workers=cores)
-            step.update({"cluster_seconds": on_cluster,
-                         "cluster_overhead": on_cluster / seconds - 1})
         results.append(step)
         shutil.rmtree(project)
     return results
@@ -499,7 +507,11 @@ def print_table(report: dict) -> None:
         if "cluster_seconds" in step:
             print(f"  {step['documents']} on a Dask cluster of {report['machine']['cores']} local "
                   f"workers: {step['cluster_seconds']:.1f} s, overhead "
-                  f"{step['cluster_overhead'] * 100:+.0f} % against the local pool")
+                  f"{step['cluster_overhead'] * 100:+.0f} % against the local pool "
+                  f"({step['local_seconds']:.1f} s; local, cluster, cluster, local: "
+                  + ", ".join(f"{run:.1f}" for run in (step['local_runs_s'][0],
+                                                      *step['cluster_runs_s'],
+                                                      step['local_runs_s'][1])) + " s)")
         if "nothing_to_do_s" in step:
             print(f"  {step['documents']} with nothing to do: {step['nothing_to_do_s']:.2f} s")
     update = report["state_update_s"]

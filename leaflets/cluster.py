@@ -105,7 +105,8 @@ class ClusterWorkers(Begun[Any]):
             return
         for future in as_completed(  # type: ignore[no-untyped-call]
                 list(futures), loop=self.client.loop):
-            target = futures[future]
+            # Dropped once taken: the worker holding the output's bytes lets them go.
+            target = futures.pop(future)
             try:
                 made, said = future.result()
             except Exception as error:  # the cluster's (a task lost too often), not the input's

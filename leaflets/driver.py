@@ -286,9 +286,6 @@ def _build_with(root: Path, dist: Path, options: BuildOptions, code: str,
                if lang not in project.publication.languages]
     raise_if_any([LeafletError(project.publication.path, None, f"language '{code}' is not in "
                                "the publication's languages") for code in unknown])
-    # The workers start now, with the project (nothing to send with each target), and
-    # load WeasyPrint, if not prepared, while this process checks the input.
-    workers.start(layouts="pdf" in options.formats, project=project)
     with load_state(dist) as state:
         keys = Keys(project, state, code, warm.versions if warm is not None else None)
         # Of the input as this build reads it, before making anything.
@@ -304,8 +301,12 @@ def _build_with(root: Path, dist: Path, options: BuildOptions, code: str,
         produced = plan_targets(project, BuildOptions())
         targets = plan_targets(project, options)
         waiting = _languages_in_progress(project, options, labels)
-        # The workers start on what is out of date while this process checks the input;
-        # what the check refuses is dropped, unwritten.
+        # The workers start now, with the project (nothing to send with each target), and
+        # load WeasyPrint, if not prepared. Not before: forked from the forkserver, they
+        # wait for it to have loaded WeasyPrint, and this process would wait with them
+        # instead of reading what comes above. They start on what is out of date while
+        # this process checks the input; what the check refuses is dropped, unwritten.
+        workers.start(layouts="pdf" in options.formats, project=project)
         workers.begin(project, {target: () for target in _longest_first(project, targets)
                                 if not target.needs and target.lang not in waiting and
                                 target not in made_first and
