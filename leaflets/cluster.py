@@ -141,9 +141,10 @@ def _make_on_worker(project: Project, target: Target, needed: Job
                     ) -> tuple[Output | LeafletError, Said]:
     """Make one target on a Dask worker; return it with the lines its making logged."""
     global _maker
-    from .workers import Maker
+    from .workers import Maker, collect_for_layouts
 
     if _maker is None:
         _maker = Maker()
+        collect_for_layouts()  # as for the local pool's workers: a worker lays out pages
     with kept_logs() as said:
         return _maker.make(project, target, needed), said
