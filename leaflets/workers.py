@@ -48,6 +48,9 @@ LOGGER = "leaflets"
 Job = tuple[Reused | None, ...]  # what a target reuses (see Target.needs, Making.needed)
 Said = list[tuple[int, str]]  # what making a target logged: level, message
 Handle = TypeVar("Handle")  # a making under way (a local pool's or a cluster's future)
+# Python's collector of reference cycles runs after this many new objects (default 700):
+# see collect_for_layouts.
+LAYOUT_COLLECTION_THRESHOLD = 50_000
 
 
 class Begun(Generic[Handle]):
@@ -288,22 +291,16 @@ def _start_worker(scratch: Path, lock_fd: int | None, level: int, layouts: bool,
     collect_for_layouts()  # once what the worker keeps is loaded
 
 
-# Python's collector of reference cycles runs after this many new objects (default 700).
-LAYOUT_COLLECTION_THRESHOLD = 50_000
-
-
-def collect_for_layouts() -> tuple[int, int, int]:
+def collect_for_layouts() -> None:
     """Tune Python's collector of reference cycles for a process that lays out page after
-    page; return its thresholds before. What the process holds now (modules, the project,
-    what it forked with) is never garbage: frozen, the collector no longer goes through it.
-    A leaflet's layout makes hundreds of thousands of objects, and by default the collector
-    passed over them every 700: an eighth of a worker's time (0.43 to 0.57 s of about 3.5 s
-    for half the screen PDFs and EPUBs, measured; 0.09 to 0.14 s so tuned, the peak memory
-    unchanged within 3 MiB)."""
-    before = gc.get_threshold()
+    page. What the process holds now (modules, the project, what it forked with) is never
+    garbage: frozen, the collector no longer goes through it. A leaflet's layout makes
+    hundreds of thousands of objects, and by default the collector passed over them every
+    700: an eighth of a worker's time (0.43 to 0.57 s of about 3.5 s for half the screen
+    PDFs and EPUBs, measured; 0.09 to 0.14 s so tuned). The garbage waits longer: the
+    largest worker holds 4 MiB more at 24 PDFs, about 30 MiB more at 500 documents."""
     gc.freeze()
-    gc.set_threshold(LAYOUT_COLLECTION_THRESHOLD, *before[1:])
-    return before
+    gc.set_threshold(LAYOUT_COLLECTION_THRESHOLD, *gc.get_threshold()[1:])
 
 
 def _kill_with_parent() -> None:
