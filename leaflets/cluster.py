@@ -10,7 +10,9 @@ leaves nothing half-written: the scheduler gives its task to another worker.
 The workers read the project's files (templates, stylesheets, fonts, images, catalogs) at
 the same path as this process: the project folder is shared (the same mount on every
 machine), and the workers run this pipeline's code. Both are checked on every worker
-before the first task, and a worker that fails the check is named.
+before the first task, and a worker that fails the check is named. Workers started with
+`--preload leaflets.preload` have WeasyPrint loaded before their first task, and Dask's
+profiler off (see preload.dask_setup).
 """
 
 from __future__ import annotations

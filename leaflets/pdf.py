@@ -7,10 +7,13 @@ every other command, never pay for the import.
 from __future__ import annotations
 
 import base64
+import contextlib
+import io
 import logging
 import mimetypes
 import re
 import shutil
+import sys
 import tempfile
 import uuid
 from collections.abc import Iterator
@@ -78,13 +81,14 @@ def write_pdf(job: PdfJob, styles: PdfStyles | None = None) -> RenderedPdf:
     that does not exist (a missing font, image or stylesheet).
     """
     try:
-        from weasyprint import CSS, HTML
-        from weasyprint.css.counters import CounterStyle
+        load_weasyprint()
     except OSError as error:  # WeasyPrint loads Pango when imported
         raise SystemLibraryError(
             None, None, f"WeasyPrint cannot load a system library ({error}): install Pango "
             "with `sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0`, or run `make`"
         ) from None
+    from weasyprint import CSS, HTML
+    from weasyprint.css.counters import CounterStyle
 
     fetcher = _project_fetcher(job.root.resolve(), job.allowed_dirs)
     warnings = _WarningCollector()
@@ -122,6 +126,41 @@ def write_pdf(job: PdfJob, styles: PdfStyles | None = None) -> RenderedPdf:
         for message in warnings.messages:
             logging.getLogger("leaflets").warning("%s: WeasyPrint: %s", shown_path(
                 job.output, job.root), message)
+
+
+def load_weasyprint() -> None:
+    """Import WeasyPrint, which loads Pango and the libraries it draws text with. Raises
+    OSError when one cannot be loaded.
+
+    WeasyPrint asks for each library under the names it has on every platform, in turn,
+    and cffi passes each name the system's loader does not know to ctypes.util.find_library,
+    which on Linux runs ldconfig, gcc and ld: about 50 processes at every import
+    (WeasyPrint's issue 1125), which took 0.50 to 0.63 s here, 0.27 to 0.39 s without.
+    Each of those libraries is also asked for by its Linux file name (libpango-1.0.so.0,
+    ...), which the loader finds: on Linux that search is left out, and made only if the
+    import fails without it.
+    """
+    if sys.platform.startswith("linux"):
+        # The failed import's message to stdout is WeasyPrint's, said again below if due.
+        with contextlib.suppress(OSError), _without_library_search(), \
+                contextlib.redirect_stdout(io.StringIO()):
+            import weasyprint
+            return
+    import weasyprint  # noqa: F401
+
+
+@contextmanager
+def _without_library_search() -> Iterator[None]:
+    """ctypes.util.find_library finds nothing while the block runs (no thread of the
+    pipeline looks for a library meanwhile)."""
+    import ctypes.util
+
+    search = ctypes.util.find_library
+    ctypes.util.find_library = lambda name: None
+    try:
+        yield
+    finally:
+        ctypes.util.find_library = search
 
 
 @dataclass

@@ -286,8 +286,10 @@ def _start_worker(scratch: Path, lock_fd: int | None, level: int, layouts: bool,
     if layouts:
         # Now, while the build's process reads the input. Without Pango, the error is said
         # when a PDF is made.
+        from .pdf import load_weasyprint
+
         with contextlib.suppress(OSError):
-            import weasyprint  # noqa: F401
+            load_weasyprint()
     collect_for_layouts()  # once what the worker keeps is loaded
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from conftest import REPO, make_project, run_cli
+from distributed import Client
 
 DASK = Path(sys.executable).parent / "dask"
 OPTIONS = ("--lang", "fr,en", "--format", "pdf,epub")
@@ -26,7 +27,8 @@ def free_port():
 @pytest.fixture
 def cluster(tmp_path):
     """A scheduler and two workers, started as a cluster's machines start them, running
-    this pipeline's code; stopped afterwards."""
+    this pipeline's code, the second with its preload (as the README says), the first
+    without; stopped afterwards."""
     port = free_port()
     address = f"tcp://127.0.0.1:{port}"
     environment = {**os.environ, "PYTHONPATH": str(REPO)}
@@ -37,8 +39,9 @@ def cluster(tmp_path):
              "--no-dashboard"], env=environment, stdout=scheduler_log, stderr=scheduler_log)]
     workers = [subprocess.Popen(
         [str(DASK), "worker", address, "--nthreads", "1", "--no-nanny", "--no-dashboard",
-         "--name", f"worker-{number}"], env=environment, stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL) for number in (1, 2)]
+         "--name", f"worker-{number}", *preload], env=environment,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        for number, preload in ((1, []), (2, ["--preload", "leaflets.preload"]))]
     processes += workers
     deadline = time.monotonic() + 60
     while log.read_text().count("Register worker") < 2:
@@ -82,6 +85,15 @@ def test_a_build_on_a_dask_cluster_survives_a_lost_worker_and_gives_the_same_byt
     # The same keys: a local build finds everything up to date.
     assert run_cli(project, *OPTIONS).stdout.strip() == f"0 built, {len(built)} up to date, " \
         "0 failed"
+
+
+def test_the_preloaded_worker_does_not_sample_its_tasks_stacks(cluster):
+    # Dask's profiler walks a running task's stack every 10 ms: a layout's is deep.
+    address, _ = cluster
+    with Client(address, timeout=30) as client:
+        sampling = client.run(lambda dask_worker: (dask_worker.name,
+                                                   "profile" in dask_worker.periodic_callbacks))
+    assert sorted(sampling.values()) == [("worker-1", True), ("worker-2", False)]
 
 
 def test_a_scheduler_out_of_reach_is_one_clear_line(tmp_path):

@@ -2,10 +2,12 @@
 
 import re
 import shutil
+import subprocess
+import sys
 import tempfile
 
 import pytest
-from conftest import make_project
+from conftest import REPO, make_project
 from pypdf import PdfReader
 from reading import (
     bundled_characters,
@@ -162,3 +164,43 @@ def test_kept_fonts_are_loaded_again_when_their_temporary_folder_is_gone(tmp_pat
         tempfile.tempdir = previous
     assert after == before
     assert any(work.iterdir())  # the fonts, copied again
+
+
+LOAD_WEASYPRINT = """
+import sys
+started = []
+sys.addaudithook(lambda event, args: started.append(args[0])
+                 if event == "subprocess.Popen" else None)
+{before}
+from leaflets.pdf import load_weasyprint
+load_weasyprint()
+import weasyprint.text.ffi as ffi
+print(len(started), ffi.harfbuzz_subset is not None)
+"""
+# The first import, as it would go where the loader knows none of the libraries' names.
+FAILS_ONCE = """
+import importlib.abc
+class FailsOnce(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path, target=None):
+        if name == "weasyprint.text.ffi":
+            sys.meta_path.remove(self)
+            print("WeasyPrint could not import some external libraries")
+            raise OSError("cannot load library 'libpango-1.0.so.0'")
+sys.meta_path.insert(0, FailsOnce())
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the search left out is Linux's")
+def test_weasyprint_loads_its_libraries_without_starting_a_process():
+    # ctypes.util.find_library runs ldconfig, gcc and ld for each name the loader does not
+    # know: about 50 processes at every import of WeasyPrint.
+    run = subprocess.run([sys.executable, "-c", LOAD_WEASYPRINT.format(before="")],
+                         capture_output=True, text=True, cwd=REPO, check=True)
+    assert run.stdout.split() == ["0", "True"]  # the optional subsetter found too
+
+
+def test_weasyprint_loads_with_the_library_search_when_it_fails_without():
+    run = subprocess.run([sys.executable, "-c", LOAD_WEASYPRINT.format(before=FAILS_ONCE)],
+                         capture_output=True, text=True, cwd=REPO, check=True)
+    started, subsetter = run.stdout.split()  # and nothing else said: the retry went well
+    assert int(started) > 0 and subsetter == "True"
