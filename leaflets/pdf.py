@@ -140,6 +140,8 @@ def load_weasyprint() -> None:
     ...), which the loader finds: on Linux that search is left out, and made only if the
     import fails without it.
     """
+    if "weasyprint" in sys.modules:  # every PDF asks: the search is not left out again
+        return
     if sys.platform.startswith("linux"):
         # The failed import's message to stdout is WeasyPrint's, said again below if due.
         with contextlib.suppress(OSError), _without_library_search(), \
