@@ -111,17 +111,28 @@ def environment() -> dict[str, str]:
 def input_fingerprint(root: Path, code: str, libraries: dict[str, str]) -> str:
     """A hash of every input file of the project, of the pipeline's code `code`, of the
     environment outputs read and of `libraries` (distribution: version)."""
+    return fingerprint_of(input_files(root), code, libraries)
+
+
+def input_files(root: Path) -> list[tuple[str, str]]:
+    """Every input file of the project, as it is now: its path from `root` and its hash,
+    in order."""
+    paths = [root / name for name in INPUT_FILES]
+    for folder in INPUT_FOLDERS:
+        paths += _files_under(root / folder)
+    return [(path.relative_to(root).as_posix(), file_hash(path)) for path in sorted(paths)]
+
+
+def fingerprint_of(files: list[tuple[str, str]], code: str, libraries: dict[str, str]) -> str:
+    """input_fingerprint of the input files `files` (see input_files)."""
     digest = hashlib.sha256(code.encode())
     for name, value in sorted(environment().items()):
         digest.update(f"{name}={value}\0".encode())
     for name, version in sorted(libraries.items()):
         digest.update(f"{name}=={version}\0".encode())
-    paths = [root / name for name in INPUT_FILES]
-    for folder in INPUT_FOLDERS:
-        paths += _files_under(root / folder)
-    for path in sorted(paths):
-        digest.update(path.relative_to(root).as_posix().encode() + b"\0")
-        digest.update(file_hash(path).encode())
+    for path, sha256 in files:
+        digest.update(path.encode() + b"\0")
+        digest.update(sha256.encode())
     return digest.hexdigest()
 
 

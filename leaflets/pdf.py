@@ -140,8 +140,12 @@ def load_weasyprint() -> None:
     ...), which the loader finds: on Linux that search is left out, and made only if the
     import fails without it.
     """
-    if "weasyprint" in sys.modules:  # every PDF asks: the search is not left out again
-        return
+    if "weasyprint" not in sys.modules:  # every PDF asks: the search is not left out again
+        _import_weasyprint()
+    _unsized_subset_arrays()
+
+
+def _import_weasyprint() -> None:
     if sys.platform.startswith("linux"):
         # The failed import's message to stdout is WeasyPrint's, said again below if due.
         with contextlib.suppress(OSError), _without_library_search(), \
@@ -149,6 +153,38 @@ def load_weasyprint() -> None:
             import weasyprint
             return
     import weasyprint  # noqa: F401
+
+
+SIZED_ARRAY = re.compile(r"(\w+)\[(\d+)\]")
+
+
+class _UnsizedArrays:
+    """cffi as WeasyPrint's font subsetting asks it for arrays, each time of its values'
+    count (`hb_codepoint_t[78]`, then `[1481]`...): cffi parses each new count's
+    declaration again with pycparser, 3 ms each, and each PDF's fonts have counts of their
+    own. Asked for `T[N]` with N values, this asks for `T[]` with them, which cffi parsed
+    once: the same array."""
+
+    def __init__(self, ffi: Any) -> None:
+        self.ffi = ffi
+
+    def new(self, cdecl: str, init: Any = None) -> Any:
+        sized = SIZED_ARRAY.fullmatch(cdecl)
+        if sized is not None and isinstance(init, list | tuple) and \
+                len(init) == int(sized[2]):
+            cdecl = f"{sized[1]}[]"
+        return self.ffi.new(cdecl, init)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.ffi, name)
+
+
+def _unsized_subset_arrays() -> None:
+    """Give WeasyPrint's font subsetting _UnsizedArrays (once a process)."""
+    fonts = sys.modules.get("weasyprint.pdf.fonts")
+    ffi = getattr(fonts, "ffi", None)
+    if ffi is not None and not isinstance(ffi, _UnsizedArrays):
+        fonts.ffi = _UnsizedArrays(ffi)  # type: ignore[union-attr]
 
 
 @contextmanager

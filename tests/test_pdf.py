@@ -19,7 +19,7 @@ from reading import (
 )
 
 from leaflets.outputs.common import Renderers, document_record
-from leaflets.pdf import PdfStyles, pdf_job, write_pdf
+from leaflets.pdf import PdfStyles, load_weasyprint, pdf_job, write_pdf
 from leaflets.project import load_project
 
 ENGLISH_LABELS = ["Page 1 of 3", "Page 3 of 3", "Translation updated on 24 November 2026.",
@@ -164,6 +164,27 @@ def test_kept_fonts_are_loaded_again_when_their_temporary_folder_is_gone(tmp_pat
         tempfile.tempdir = previous
     assert after == before
     assert any(work.iterdir())  # the fonts, copied again
+
+
+def test_font_subsetting_asks_cffi_for_no_array_of_a_new_size(tmp_path, monkeypatch):
+    # WeasyPrint asks for `hb_codepoint_t[N]` arrays, N the glyphs of a font the PDF uses,
+    # and cffi parses each new N's declaration again (3 ms each).
+    job = _leaflet_job(make_project("minimal", tmp_path / "project"))
+    load_weasyprint()
+    import weasyprint.pdf.fonts as fonts
+
+    cffi = fonts.ffi.ffi
+    asked: list[str] = []
+    new = cffi.new
+    monkeypatch.setattr(cffi, "new", lambda cdecl, init=None: asked.append(cdecl) or
+                        new(cdecl, init))
+    unsized = write_pdf(job).data
+    assert "hb_codepoint_t[]" in asked  # the fonts were subset
+    assert not [cdecl for cdecl in asked if re.fullmatch(r"hb_codepoint_t\[\d+\]", cdecl)]
+    monkeypatch.setattr(fonts, "ffi", cffi)  # WeasyPrint as it is: the same PDF
+    monkeypatch.setattr("leaflets.pdf._unsized_subset_arrays", lambda: None)
+    assert write_pdf(job).data == unsized
+    assert any(re.fullmatch(r"hb_codepoint_t\[\d+\]", cdecl) for cdecl in asked)
 
 
 LOAD_WEASYPRINT = """
