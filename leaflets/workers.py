@@ -139,7 +139,8 @@ class Workers(Begun[Made]):
         if self.pool is None and self.jobs > 1 and self.server is None:
             self.server = multiprocessing.get_context("forkserver")
             self.server.set_forkserver_preload([f"{__package__}.preload"])
-            multiprocessing.forkserver.ensure_running()
+            with _pipeline_first_on_search_path():
+                multiprocessing.forkserver.ensure_running()
 
     def start(self, layouts: bool = True, project: Project | None = None) -> None:
         """Start the pool now, with `project` (its targets are then sent without it); the
@@ -211,6 +212,29 @@ class Workers(Begun[Made]):
         # cost more than the layouts.
         sent = None if project is self.inherited else project
         return self.pool.submit(_make_in_worker, sent, target, needed)
+
+
+@contextmanager
+def _pipeline_first_on_search_path() -> Iterator[None]:
+    """While the forkserver starts, the folder of this pipeline is the first place Python
+    looks for modules, and the current folder is not looked in. Python (3.11 to 3.13)
+    starts the server as `python -c`: with the current folder first, and not the search
+    path it is given. Run from another folder, the server would find no preload, and from
+    another copy of the pipeline, that copy's, saying nothing either time: each worker
+    would load WeasyPrint itself, or run the other copy's code."""
+    saved = {name: os.environ.get(name) for name in ("PYTHONPATH", "PYTHONSAFEPATH")}
+    pipeline = str(Path(__file__).resolve().parent.parent)
+    os.environ["PYTHONPATH"] = os.pathsep.join(
+        [pipeline, *([saved["PYTHONPATH"]] if saved["PYTHONPATH"] else [])])
+    os.environ["PYTHONSAFEPATH"] = "1"  # Python 3.11's: no current folder on the path
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 def _terminate(pool: ProcessPoolExecutor) -> None:

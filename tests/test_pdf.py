@@ -226,3 +226,40 @@ def test_weasyprint_loads_with_the_library_search_when_it_fails_without():
                          capture_output=True, text=True, cwd=REPO, check=True)
     started, subsetter = run.stdout.split()  # and nothing else said: the retry went well
     assert int(started) > 0 and subsetter == "True"
+
+
+FORKSERVER = """
+import os, sys, time
+from pathlib import Path
+sys.path.insert(0, {repo!r})
+from leaflets.workers import Workers
+Workers(2, Path("scratch")).prepare()
+def server():
+    for entry in Path("/proc").iterdir():
+        try:
+            stat = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            command = (entry / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if int(stat[1]) == os.getpid() and b"multiprocessing.forkserver" in command:
+            return entry
+deadline = time.monotonic() + 60
+while time.monotonic() < deadline:
+    found = server()
+    if found is not None and "libpango" in (found / "maps").read_text():
+        break
+    time.sleep(0.1)
+print("weasyprint" if "libpango" in (found / "maps").read_text() else "nothing")
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads Linux's /proc")
+def test_the_forkserver_loads_weasyprint_for_the_workers_wherever_the_build_runs(tmp_path):
+    # Python starts the server with the current folder first on its search path, and not
+    # the build's: here it would find another copy of the pipeline, which fails.
+    (tmp_path / "leaflets").mkdir()
+    (tmp_path / "leaflets" / "__init__.py").write_text('raise ImportError("another copy")\n')
+    run = subprocess.run([sys.executable, "-c", FORKSERVER.format(repo=str(REPO))],
+                         capture_output=True, text=True, cwd=tmp_path, check=True,
+                         timeout=120)
+    assert run.stdout.split() == ["weasyprint"]
