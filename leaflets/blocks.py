@@ -164,9 +164,12 @@ def _key(block: Block) -> tuple[str, tuple[str, ...]]:
     return block.shape, tuple(SKELETON.findall(block.text))
 
 
+QUOTATION = re.compile(r'"[^"]*"|«[^»]*»|\u201c[^\u201d]*\u201d')
+
+
 def unquoted(text: str) -> str:
     """`text` without its quotations: a quoted title is cited as it is, not translated."""
-    return re.sub(r'"[^"]*"|«[^»]*»|\u201c[^\u201d]*\u201d', " ", text)
+    return QUOTATION.sub(" ", text)
 
 
 @dataclass(frozen=True)

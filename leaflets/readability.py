@@ -87,15 +87,13 @@ def measure(document: Document, terms: Sequence[tuple[str, str | None]] = (),
     rules = rules_for(document.lang)
     ease = rules.reading_ease
     read = [block for block in blocks(document) if block.kind in READ_KINDS]
-    sentences = [(block.line, sentence) for block in read
-                 for sentence in SENTENCE_END.split(reading(block.text)) if WORD.search(sentence)]
+    sentences = _sentences(read)
     words = [word for _, sentence in sentences for word in WORD.findall(sentence)]
     syllables = 0
     if ease is not None:
         hyphenator = pyphen.Pyphen(lang=ease.dictionary, left=1, right=1)
         syllables = sum(len(hyphenator.positions(word)) + 1 for word in words)
-    long = tuple(LongSentence(line, count, excerpt(sentence, 70)) for line, sentence in sentences
-                 if (count := len(WORD.findall(sentence))) > LONG_SENTENCE)
+    long = _long_sentences(sentences, LONG_SENTENCE)
     score: float | None = None
     if words and ease is not None:
         score = ease.base - ease.per_word * len(words) / len(sentences) - \
@@ -109,6 +107,17 @@ def measure(document: Document, terms: Sequence[tuple[str, str | None]] = (),
                        round(score, 1) if score is not None else None, long, unexplained)
 
 
+def _sentences(read: list[Block]) -> list[tuple[int, str]]:
+    """The sentences of the blocks `read`, each with its block's line."""
+    return [(block.line, sentence) for block in read
+            for sentence in SENTENCE_END.split(reading(block.text)) if WORD.search(sentence)]
+
+
+def _long_sentences(sentences: list[tuple[int, str]], limit: int) -> tuple[LongSentence, ...]:
+    return tuple(LongSentence(line, count, excerpt(sentence, 70)) for line, sentence in sentences
+                 if (count := len(WORD.findall(sentence))) > limit)
+
+
 def reading(text: str) -> str:
     """A block's prose as a reader reads it: links as their text, Markdown's marks gone, and
     quotations left out (a cited title, in its own language, is no sentence of the leaflet)."""
@@ -120,8 +129,9 @@ def long_sentence_findings(document: Document) -> list[Finding]:
     return [Finding(document.path, sentence.line, "readability",
                     f"a sentence of {sentence.words} words (at most {TOO_LONG_SENTENCE}): "
                     f"\"{sentence.text}\"", "warning")
-            for sentence in measure(document, explained_elsewhere=True).long_sentences
-            if sentence.words > TOO_LONG_SENTENCE]
+            for sentence in _long_sentences(_sentences(
+                [block for block in blocks(document) if block.kind in READ_KINDS]),
+                TOO_LONG_SENTENCE)]
 
 
 def _explanation_patterns(way: Explanations) -> tuple[str, str]:

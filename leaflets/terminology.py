@@ -190,6 +190,9 @@ def check_translation(source: Document, translation: Document,
                                 "one: key terms are checked section by section", "warning"))
         pairs = _aligned_by_section(source_blocks, target_blocks)
     source_name = shown_path(source.path, root)
+    # Each French block as the terms are looked for in it: once, not once for each term.
+    read = [(unquoted(source_block.text), source_block, target_block)
+            for source_block, target_block in pairs]
     for entry in approved:
         if entry.singular is None:
             continue
@@ -208,10 +211,10 @@ def check_translation(source: Document, translation: Document,
                         translation.path, block.line, "forbidden",
                         f"[{block.section or block.kind}] '{match.group(0)}' must not be used "
                         f"for '{entry.term.source}': write '{entry.singular}'"))
-        for source_block, target_block in pairs:
+        for source_text, source_block, target_block in read:
             if id(target_block) in forbidden_in:
                 continue
-            if (match := used.search(unquoted(source_block.text))) \
+            if (match := used.search(source_text)) \
                     and not expected.search(target_block.text):
                 findings.append(Finding(
                     translation.path, target_block.line, "term",
