@@ -16,6 +16,8 @@
    150 documents are built again on a Dask cluster of two local workers (`--scheduler`),
    against the local pool: local, cluster, cluster, local (the machine's speed drifts
    within minutes; that order cancels a steady drift), the overhead from the two sums.
+   The same for the cost an output of 500 documents: against that of 150 built just
+   before them and again just after.
 
 Prints a table and writes it as JSON to benchmarks/results/. Nothing here is a test: these
 machines are shared, so the figures are medians, and the tests never time anything.
@@ -294,9 +296,13 @@ def generated_publication(destination: Path, documents: int) -> Path:
 def scale(root: Path, sizes: list[int]) -> list[dict]:
     """Each size built clean; the floor up to FLOOR_UP_TO documents (WeasyPrint alone, one
     process, takes minutes beyond); the cluster at CLUSTER_AT; at the largest, a build with
-    nothing to do (median of 3)."""
+    nothing to do (median of 3), and CLUSTER_AT documents built clean again just after it:
+    the largest's cost an output is compared with that of the two local builds of
+    CLUSTER_AT around it, the last before and the one after (the machine's speed drifts
+    within minutes; that order cancels a steady drift)."""
     results = []
     cores = os.cpu_count() or 1
+    kept: tuple[Path, dict] | None = None  # CLUSTER_AT's project and step, until the largest
     for size in sizes:
         project = generated_publication(root / f"scale-{size}", size)
         started = time.perf_counter()
@@ -333,8 +339,23 @@ def scale(root: Path, sizes: list[int]) -> list[dict]:
         if size == max(sizes):
             step["nothing_to_do_s"] = statistics.median(
                 run_build(project, *CLEAN_OPTIONS)[0] for _ in range(3))
+            if kept is not None and kept[1] is not step:
+                before, around = kept
+                shutil.rmtree(before / "dist")
+                after = run_build(before, *CLEAN_OPTIONS)[0]
+                last_before = around.get("local_runs_s", [around["seconds"]])[-1]
+                per_output = (last_before + after) / 2 / around["outputs"]
+                step.update({"around_documents": around["documents"],
+                             "around_runs_s": [last_before, after],
+                             "around_seconds_per_output": per_output,
+                             "ratio_to_around": step["seconds_per_output"] / per_output})
         results.append(step)
-        shutil.rmtree(project)
+        if size == CLUSTER_AT and size != max(sizes):
+            kept = project, step
+        else:
+            shutil.rmtree(project)
+    if kept is not None:
+        shutil.rmtree(kept[0], ignore_errors=True)
     return results
 
 
@@ -514,6 +535,12 @@ def print_table(report: dict) -> None:
                                                       step['local_runs_s'][1])) + " s)")
         if "nothing_to_do_s" in step:
             print(f"  {step['documents']} with nothing to do: {step['nothing_to_do_s']:.2f} s")
+        if "around_seconds_per_output" in step:
+            print(f"  {step['documents']} against {step['around_documents']} built just before "
+                  f"and just after it ({', '.join(f'{run:.1f}' for run in step['around_runs_s'])}"
+                  f" s): {step['seconds_per_output']:.3f} against "
+                  f"{step['around_seconds_per_output']:.3f} s an output, ratio "
+                  f"{step['ratio_to_around']:.2f}")
     update = report["state_update_s"]
     print("\nRecording one output in the build record: "
           + ", ".join(f"{float(seconds) * 1000:.2f} ms among {existing}"
