@@ -86,7 +86,7 @@ def measure(document: Document, terms: Sequence[tuple[str, str | None]] = (),
     which explains them all)."""
     rules = rules_for(document.lang)
     ease = rules.reading_ease
-    read = [block for block in blocks(document) if block.kind in READ_KINDS]
+    read = _read_blocks(document)
     sentences = _sentences(read)
     words = [word for _, sentence in sentences for word in WORD.findall(sentence)]
     syllables = 0
@@ -105,6 +105,11 @@ def measure(document: Document, terms: Sequence[tuple[str, str | None]] = (),
     return Readability(document.lang, document.slug, document.path, len(words), len(sentences),
                        syllables, ease.formula if ease else "none",
                        round(score, 1) if score is not None else None, long, unexplained)
+
+
+def _read_blocks(document: Document) -> list[Block]:
+    """The blocks of `document` that are read as prose (not its titles and headings)."""
+    return [block for block in blocks(document) if block.kind in READ_KINDS]
 
 
 def _sentences(read: list[Block]) -> list[tuple[int, str]]:
@@ -129,9 +134,8 @@ def long_sentence_findings(document: Document) -> list[Finding]:
     return [Finding(document.path, sentence.line, "readability",
                     f"a sentence of {sentence.words} words (at most {TOO_LONG_SENTENCE}): "
                     f"\"{sentence.text}\"", "warning")
-            for sentence in _long_sentences(_sentences(
-                [block for block in blocks(document) if block.kind in READ_KINDS]),
-                TOO_LONG_SENTENCE)]
+            for sentence in _long_sentences(_sentences(_read_blocks(document)),
+                                            TOO_LONG_SENTENCE)]
 
 
 def _explanation_patterns(way: Explanations) -> tuple[str, str]:

@@ -230,11 +230,16 @@ def _pipeline_first_on_search_path() -> Iterator[None]:
     try:
         yield
     finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
+        _set_environment(saved)
+
+
+def _set_environment(values: dict[str, str | None]) -> None:
+    """Set each variable of `values` in this process's environment; None unsets it."""
+    for name, value in values.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
 
 
 def _terminate(pool: ProcessPoolExecutor) -> None:
@@ -284,11 +289,7 @@ _inherited: Project | None = None
 def _start_worker(scratch: Path, lock_fd: int | None, level: int, layouts: bool,
                   project: Project | None, environment: dict[str, str | None]) -> None:
     global _worker, _inherited
-    for name, value in environment.items():  # what the outputs depend on (keys.ENVIRONMENT)
-        if value is None:
-            os.environ.pop(name, None)
-        else:
-            os.environ[name] = value
+    _set_environment(environment)  # what the outputs depend on (keys.ENVIRONMENT)
     # The build's process stops the build (Ctrl-C reaches the whole terminal's group);
     # a worker ends its current layout and then goes when told, or with that process.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
